@@ -1,0 +1,13 @@
+"""Analysis workbook for the OAS Inter-American Program on the human rights of migrants.
+
+>>> from analysis import load_dataset
+>>> ds = load_dataset()                     # data/program/ by default
+>>> sorted(ds.tables)[:2]
+['action_mandates', 'actions']
+"""
+
+from analysis.errors import AnalysisError, DataError, Problem
+from analysis.loading import Dataset, load_dataset
+
+__all__ = ["AnalysisError", "DataError", "Problem", "Dataset", "load_dataset"]
+__version__ = "0.1.0"

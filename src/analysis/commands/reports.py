@@ -1,0 +1,5 @@
+"""CLI commands for reports (see analysis.cli.command)."""
+
+from __future__ import annotations
+
+from analysis.cli import command  # noqa: F401
