@@ -1,0 +1,157 @@
+"""The CAJP special meetings the reports are prepared for (data/meetings.csv).
+
+A meeting's ``as_of`` is the date the reports measure progress at. The
+default meeting is the latest one whose ``as_of`` (or date) is on or before
+today; ``next`` is the earliest one whose ``as_of`` is after today.
+
+>>> import datetime as dt
+>>> ms = load_meetings()
+>>> resolve_meeting(ms, "next", today=dt.date(2026, 11, 29)).meeting_id
+'2027'
+>>> resolve_meeting(ms, None, today=dt.date(2026, 11, 29)).meeting_id
+'2026'
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis import config
+from analysis.errors import DataError, Problem, UsageError
+
+COLUMNS = ("meeting_id", "date", "as_of", "title_en", "title_es",
+           "reporting_period_start", "reporting_period_end", "basis")
+REQUIRED = ("meeting_id", "as_of", "title_en", "basis")
+DATE_COLUMNS = ("date", "as_of", "reporting_period_start", "reporting_period_end")
+MEETING_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One meeting; ``date`` is None when the date is not known yet."""
+
+    meeting_id: str
+    date: dt.date | None
+    as_of: dt.date
+    title_en: str
+    title_es: str
+    reporting_period_start: dt.date | None
+    reporting_period_end: dt.date | None
+    basis: str
+
+    def title(self, lang: str) -> str:
+        """The title in ``lang`` ("en" or "es"), falling back to English."""
+        return self.title_es if lang == "es" and self.title_es else self.title_en
+
+    @property
+    def placeholder(self) -> bool:
+        return self.date is None
+
+
+def _date(text: str) -> dt.date | None:
+    if not text:
+        return None
+    if len(text) != 10:
+        raise ValueError(text)
+    return dt.date.fromisoformat(text)
+
+
+def load_meetings(path: Path | str | None = None) -> list[Meeting]:
+    """Read and validate the meetings file; raise :class:`DataError` listing every problem.
+
+    Meetings come back sorted by ``as_of``.
+    """
+    path = Path(path) if path is not None else config.MEETINGS_FILE
+    file = str(path)
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except FileNotFoundError:
+        raise DataError(Problem("no such file", file=file)) from None
+    except UnicodeDecodeError as exc:
+        raise DataError(Problem(f"the file is not UTF-8 text (byte {exc.start})", file=file)) from None
+    except csv.Error as exc:
+        raise DataError(Problem(f"the file is not valid CSV: {exc}", file=file)) from None
+    if not rows:
+        raise DataError(Problem("the file is empty: expected a header row", file=file))
+    header = [h.strip() for h in rows[0]]
+    problems = [Problem(f"the column '{c}' is missing", file=file, row=1) for c in COLUMNS if c not in header]
+    problems += [Problem("unknown column", file=file, row=1, column=c or "(empty)", value=c)
+                 for c in header if c not in COLUMNS]
+    if problems:
+        raise DataError(problems)
+    meetings, seen = [], {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        cells = dict(zip(header, [c.strip() for c in row] + [""] * (len(header) - len(row))))
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            problems.append(Problem("this row has more cells than the header", file=file, row=line))
+        bad = False
+        for col in REQUIRED:
+            if not cells[col]:
+                problems.append(Problem("this value is required but the cell is empty", file=file, row=line, column=col))
+                bad = True
+        mid = cells["meeting_id"]
+        if mid and not MEETING_ID_RE.match(mid):
+            problems.append(Problem("is not a valid meeting id: use letters, digits, '-', '_' or '.'",
+                                    file=file, row=line, column="meeting_id", value=mid))
+            bad = True
+        if mid in seen:
+            problems.append(Problem(f"duplicate meeting id (first on row {seen[mid]})",
+                                    file=file, row=line, column="meeting_id", value=mid))
+            bad = True
+        seen.setdefault(mid, line)
+        dates = {}
+        for col in DATE_COLUMNS:
+            try:
+                dates[col] = _date(cells[col])
+            except ValueError:
+                problems.append(Problem("is not a date in the form YYYY-MM-DD", file=file, row=line,
+                                        column=col, value=cells[col]))
+                bad = True
+        if bad:
+            continue
+        start, end = dates["reporting_period_start"], dates["reporting_period_end"]
+        if start and end and start > end:
+            problems.append(Problem(f"the reporting period ends before it starts ({start})", file=file,
+                                    row=line, column="reporting_period_end", value=cells["reporting_period_end"]))
+            continue
+        meetings.append(Meeting(mid, dates["date"], dates["as_of"], cells["title_en"], cells["title_es"],
+                                start, end, cells["basis"]))
+    if problems:
+        raise DataError(problems)
+    if not meetings:
+        raise DataError(Problem("the file lists no meetings", file=file))
+    return sorted(meetings, key=lambda m: (m.as_of, m.meeting_id))
+
+
+def resolve_meeting(meetings: list[Meeting], choice: str | None = None,
+                    today: dt.date | None = None) -> Meeting:
+    """The meeting ``choice`` names: an id, ``"next"``, or None for the default.
+
+    Default: the latest meeting held (``date``, else ``as_of``) on or before
+    ``today``. ``next``: the earliest meeting whose ``as_of`` is after ``today``.
+    Raises :class:`UsageError` when there is no such meeting.
+    """
+    today = today or dt.date.today()
+    ordered = sorted(meetings, key=lambda m: (m.as_of, m.meeting_id))
+    if choice is None or choice == "latest":
+        past = [m for m in ordered if (m.date or m.as_of) <= today]
+        if not past:
+            raise UsageError(f"no meeting is on or before {today}: give --meeting")
+        return past[-1]
+    if choice == "next":
+        future = [m for m in ordered if m.as_of > today]
+        if not future:
+            raise UsageError(f"no meeting after {today} is listed in {config.MEETINGS_FILE.name}: add one")
+        return future[0]
+    for m in ordered:
+        if m.meeting_id == choice:
+            return m
+    known = ", ".join(m.meeting_id for m in ordered[-5:])
+    raise UsageError(f"unknown meeting {choice!r}: use 'next' or an id from meetings.csv (latest: {known})")
