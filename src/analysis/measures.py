@@ -154,12 +154,12 @@ def formula_inputs(formula: str) -> list[str]:
     names = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            names.append(node.id)
+            names.append((node.col_offset, node.id))
         elif not isinstance(node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.Constant, ast.Load, *_OPS)):
             raise ValueError(f"'{formula}' uses {type(node).__name__}; formulas allow ids, numbers, + - * / and parentheses")
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
             raise ValueError(f"'{formula}' contains a non-numeric constant")
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(name for _, name in sorted(names)))
 
 
 def evaluate_formula(formula: str, values: dict[str, float]) -> float:
