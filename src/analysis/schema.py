@@ -287,3 +287,20 @@ TABLES: dict[str, Table] = {
 }
 
 TABLE_ORDER = tuple(TABLES)
+
+
+def markdown_reference() -> str:
+    """The column reference of every table, as Markdown (kept in data/README.md)."""
+    types = {"id": "id", "text": "text", "int": "integer", "number": "number", "date": "date (YYYY-MM-DD)",
+             "bool": "true/false", "enum": "one of", "ids": "list of ids (;)"}
+    out = []
+    for t in TABLES.values():
+        out += [f"### `{t.name}.csv`", "", t.doc, "", f"Key: `{t.key}`.", "",
+                "| column | type | required | allowed values / refers to | meaning |",
+                "|---|---|---|---|---|"]
+        for c in t.columns:
+            allowed = ", ".join(f"`{v}`" for v in c.vocabulary) if c.vocabulary else (
+                f"→ `{c.references}`" if c.references else "")
+            out.append(f"| `{c.name}` | {types[c.type]} | {'yes' if c.required else ''} | {allowed} | {c.doc} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

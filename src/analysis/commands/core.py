@@ -45,3 +45,30 @@ def cmd_summary(args) -> int:
 
     print(summary_text(load_dataset(args.path)))
     return 0
+
+
+def _schema_doc_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--check", action="store_true", help="exit 1 if data/README.md is out of date, without writing")
+
+
+@command("schema-doc", "Write the column reference of every table into data/README.md (between its markers).", _schema_doc_args)
+def cmd_schema_doc(args) -> int:
+    from analysis import config
+    from analysis.atomic import atomic_write_text
+    from analysis.errors import UsageError
+    from analysis.schema import markdown_reference
+
+    readme = config.DATA_DIR / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    begin, end = "<!-- schema:begin -->", "<!-- schema:end -->"
+    if begin not in text or end not in text:
+        raise UsageError(f"{readme}: the markers {begin} and {end} are missing")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    new = f"{head}{begin}\n{markdown_reference()}{end}{tail}"
+    if args.check:
+        print("up to date" if new == text else "out of date")
+        return 0 if new == text else 1
+    atomic_write_text(readme, new)
+    print(f"wrote {readme}")
+    return 0
