@@ -1,0 +1,180 @@
+"""Safe HTML (and Markdown) rendering of frames and report text.
+
+Escaping is on by default, as in great_tables: every plain string is
+HTML-escaped; markup passes through only when wrapped in :class:`Html`
+(which the library's own functions produce). Numbers are formatted in the
+report language, missing values read "not reported", never 0.
+
+>>> str(html_table(pd.DataFrame({"a": ["<script>x</script>"]})))
+'<div class="oas-block"><table class="oas-table"><thead><tr><th>a</th></tr></thead><tbody><tr><td>&lt;script&gt;x&lt;/script&gt;</td></tr></tbody></table></div>'
+>>> str(html_table(pd.DataFrame({"a": [Html("<b>ok</b>")]}))).count("<b>ok</b>")
+1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+import pandas as pd
+
+from analysis import i18n
+
+
+class Html(str):
+    """Trusted markup: passes through the renderers unescaped.
+
+    Jupyter displays it as HTML (``_repr_html_``), so a notebook cell ending
+    in an :class:`Html` value shows rendered markup.
+    """
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+    def __add__(self, other):
+        return Html(str(self) + str(escape(other)))
+
+
+def escape(value) -> Html:
+    """``value`` as safe HTML: :class:`Html` unchanged, anything else escaped."""
+    if isinstance(value, Html):
+        return value
+    return Html(html.escape("" if value is None else str(value), quote=True))
+
+
+def join(parts: Iterable, sep: str = "") -> Html:
+    """Concatenate parts, escaping those that are not :class:`Html`."""
+    return Html(sep.join(escape(p) for p in parts))
+
+
+_ID_RE = re.compile(r"[^a-z0-9-]+")
+
+
+def anchor(text: str) -> str:
+    """A safe element id from text: lowercase ``[a-z0-9-]``."""
+    return _ID_RE.sub("-", str(text).lower()).strip("-") or "section"
+
+
+def heading(text, level: int = 2, id: str | None = None) -> Html:
+    """An escaped ``<h1>``..``<h3>`` heading with a safe id (for the table of contents)."""
+    if level not in (1, 2, 3, 4):
+        raise ValueError(f"heading level must be 1-4, got {level}")
+    return Html(f'<h{level} id="{anchor(id or text)}">{escape(text)}</h{level}>')
+
+
+def paragraph(text, cls: str | None = None) -> Html:
+    """An escaped paragraph."""
+    attr = f' class="{anchor(cls)}"' if cls else ""
+    return Html(f"<p{attr}>{escape(text)}</p>")
+
+
+def bullets(items: Iterable, ordered: bool = False) -> Html:
+    """An escaped list; items may be :class:`Html`."""
+    tag = "ol" if ordered else "ul"
+    return Html(f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + f"</{tag}>")
+
+
+def block(*parts) -> Html:
+    """Wrap content in ``<div class="oas-block">`` so print CSS keeps it on one page."""
+    return Html('<div class="oas-block">' + "".join(escape(p) for p in parts) + "</div>")
+
+
+def section(*parts) -> Html:
+    """Concatenate parts (each escaped unless :class:`Html`) into one displayable value."""
+    return join(parts)
+
+
+def format_cell(value, lang: str = "en") -> Html:
+    """One cell as escaped HTML, numbers and dates in the report language."""
+    if isinstance(value, Html):
+        return value
+    if value is None or value is pd.NA or value is pd.NaT:
+        return escape("")
+    if isinstance(value, bool):
+        return escape(i18n.fmt_bool(value, lang))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and pd.isna(value):
+            return escape(i18n.t("label.not_reported", lang))
+        return escape(i18n.fmt_number(value, lang))
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return escape(i18n.fmt_date(value, lang))
+    if hasattr(value, "dtype") or type(value).__module__ == "numpy":  # numpy scalars
+        try:
+            if pd.isna(value):
+                return escape(i18n.t("label.not_reported", lang))
+        except (TypeError, ValueError):
+            pass
+        return format_cell(value.item(), lang)
+    return escape(value)
+
+
+def html_table(
+    frame: pd.DataFrame,
+    lang: str = "en",
+    labels: Mapping[str, str] | None = None,
+    formatters: Mapping[str, Callable[[object], object]] | None = None,
+    caption=None,
+) -> Html:
+    """Render ``frame`` as an escaped HTML table in an ``oas-block`` div.
+
+    Parameters
+    ----------
+    frame
+        The rows to show; the index is ignored.
+    lang
+        Language for numbers, dates and booleans.
+    labels
+        Column name -> header text (escaped); other columns keep their names.
+    formatters
+        Column name -> function of the cell value; its result is escaped
+        unless it is :class:`Html`.
+    caption
+        Optional caption (escaped unless :class:`Html`).
+    """
+    labels = labels or {}
+    formatters = formatters or {}
+    cols = list(frame.columns)
+    head = "".join(f"<th>{escape(labels.get(c, c))}</th>" for c in cols)
+    rows = []
+    for rec in frame.itertuples(index=False, name=None):
+        cells = []
+        for c, v in zip(cols, rec):
+            if c in formatters:
+                v = formatters[c](v)
+            cells.append(f"<td>{format_cell(v, lang)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption is not None else ""
+    return Html(
+        f'<div class="oas-block"><table class="oas-table">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def key_figures(items: Iterable[tuple[str, str]]) -> Html:
+    """A two-column definition table of (label, formatted value) pairs, escaped."""
+    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in items)
+    return Html(f'<div class="oas-block"><table class="oas-table oas-key-figures"><tbody>{rows}</tbody></table></div>')
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def markdown_escape(text) -> str:
+    """Escape text for Markdown *and* HTML (Markdown passes raw HTML through)."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape("" if text is None else str(text), quote=True))
+
+
+def markdown_table(frame: pd.DataFrame, lang: str = "en", labels: Mapping[str, str] | None = None) -> str:
+    """A pipe table with every header and cell escaped (prefer :func:`html_table`)."""
+    labels = labels or {}
+    cols = list(frame.columns)
+
+    def cell(v):
+        return markdown_escape(html.unescape(str(format_cell(v, lang)))).replace("\n", " ")
+
+    lines = ["| " + " | ".join(markdown_escape(labels.get(c, c)) for c in cols) + " |",
+             "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(cell(v) for v in rec) + " |" for rec in frame.itertuples(index=False, name=None)]
+    return "\n".join(lines)
