@@ -158,6 +158,13 @@ def test_dates_disagree_with_period(mini):
                     "'second quarter 2007', which gives 2007-06-30 (value: '2007-07-31')"]
 
 
+def test_precision_disagrees_with_period(mini):
+    edit(mini, "milestones", 0, precision="month")
+    msgs = problems(mini)
+    assert msgs == [f"{mini / 'milestones.csv'}, row 2, column precision: the precision does not match the period "
+                    "'second quarter 2007', which is of precision 'quarter' (value: 'month')"]
+
+
 def test_not_utf8(mini):
     (mini / "implementers.csv").write_bytes("implementer_id\nJOSÉ\n".encode("latin-1"))
     result = run_cli("validate", str(mini))

@@ -230,6 +230,14 @@ def _check_periods(raw: dict[str, RawTable]) -> list[Problem]:
             except PeriodError as exc:
                 out.append(_p(t, f"the period cannot be understood: {exc}", i, "period_text", text))
                 continue
+            given_precision = str(row.get("precision", "")).strip()
+            if "precision" in f.columns and given_precision and given_precision != period.precision:
+                out.append(_p(t, f"the precision does not match the period '{text}', which is of precision "
+                                 f"'{period.precision}'", i, "precision", given_precision))
+            given_recurring = str(row.get("recurring", "")).strip().lower()
+            if "recurring" in f.columns and given_recurring in ("true", "false") and (given_recurring == "true") != period.recurring:
+                out.append(_p(t, f"recurring does not match the period '{text}', which is "
+                                 f"{'' if period.recurring else 'not '}recurring", i, "recurring", given_recurring))
             for col, parsed in (("start", period.start), ("end", period.end)):
                 given = str(row.get(col, "")).strip()
                 expected = parsed.isoformat() if parsed else ""
