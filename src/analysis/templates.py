@@ -1,0 +1,387 @@
+"""The annual report form: an .xlsx one implementer fills in for a meeting.
+
+Sheets (names in the form's language):
+
+* Instructions - how to fill the form in.
+* Actions - one row per known action (``action_id`` locked) and blank rows
+  for new ones (``action_id`` left empty; the tool allocates it). Editable:
+  kind (new rows only), description, period (free text in English or
+  Spanish, read by :func:`analysis.periods.parse_period`), status, mandate
+  served, evidence link. Status, kind and mandate have drop-down lists.
+* Milestones - the implementer's dated milestones: whether each was achieved
+  and when (key, description and period locked).
+* Mandates - the activities the Program assigns (read-only).
+* ``lists`` (hidden) - the drop-down values, in the form's language.
+* ``meta`` (very hidden) - template version, implementer, meeting, language,
+  generation time, data version, a SHA-256 fingerprint of each master row the
+  form was made from, the values the form showed for it, and a fingerprint of
+  all of that together.
+
+Sheet protection keeps keys and labels from being edited by accident (no
+password: it is a guard rail, not security); the fingerprints are what
+:mod:`analysis.ingest` checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from analysis.atomic import atomic_write_bytes
+from analysis.errors import UsageError
+from analysis.excel_export import fit_widths, set_value
+from analysis.schema import ACTION_KINDS, LIFECYCLE_STATUSES, MILESTONE_ACHIEVED
+
+TEMPLATE_VERSION = "1"
+BLANK_ROWS = 30
+META_SHEET = "meta"
+LISTS_SHEET = "lists"
+ACTION_FIELDS = ("action_id", "kind", "description", "period", "status", "mandate", "evidence")
+MILESTONE_FIELDS = ("milestone_id", "description", "period", "achieved", "achieved_on")
+EDITABLE_FILL = PatternFill("solid", start_color="FFF9E5", end_color="FFF9E5")
+LOCKED_FILL = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
+
+TEXT = {
+    "en": {
+        "sheet.instructions": "Instructions", "sheet.actions": "Actions", "sheet.milestones": "Milestones",
+        "sheet.mandates": "Mandates",
+        "action_id": "Action id (do not edit)", "kind": "Kind", "description": "Description",
+        "period": "Period (e.g. March 2007)", "status": "Status", "mandate": "Mandate served",
+        "evidence": "Evidence (link or reference)",
+        "milestone_id": "Milestone id (do not edit)", "achieved": "Achieved?",
+        "achieved_on": "Date achieved (YYYY-MM-DD)", "mandate_id": "Mandate id", "text": "Activity assigned",
+        "title": "Annual report form: {name} ({implementer}), meeting {meeting}",
+        "instructions": [
+            "1. On the sheet 'Actions', update the description, period, status, mandate or evidence of any action that changed since the last meeting.",
+            "2. To report a new action, use an empty row: leave 'Action id' empty (it is allocated when the form is received), choose its kind (carried out or planned) and fill in the other columns.",
+            "3. Write the period as you would in a letter, in English or Spanish: 'March 2007', 'first semester of 2007', 'marzo de 2007', 'primer semestre de 2007'.",
+            "4. Choose Status, Kind and Mandate from the drop-down lists.",
+            "5. On the sheet 'Milestones', say whether each milestone was achieved and, if so, on what date.",
+            "6. Do not rename, reorder or delete sheets, columns or rows, and do not edit grey cells: the form is checked against the data it was made from, and a changed id is refused.",
+            "7. Save the file as an Excel Workbook (.xlsx), without a password, and send it back.",
+        ],
+    },
+    "es": {
+        "sheet.instructions": "Instrucciones", "sheet.actions": "Acciones", "sheet.milestones": "Hitos",
+        "sheet.mandates": "Mandatos",
+        "action_id": "Id de la acción (no modificar)", "kind": "Tipo", "description": "Descripción",
+        "period": "Período (p. ej. marzo de 2007)", "status": "Estado", "mandate": "Mandato atendido",
+        "evidence": "Evidencia (enlace o referencia)",
+        "milestone_id": "Id del hito (no modificar)", "achieved": "¿Cumplido?",
+        "achieved_on": "Fecha de cumplimiento (AAAA-MM-DD)", "mandate_id": "Id del mandato",
+        "text": "Actividad asignada",
+        "title": "Formulario de informe anual: {name} ({implementer}), reunión {meeting}",
+        "instructions": [
+            "1. En la hoja 'Acciones', actualice la descripción, el período, el estado, el mandato o la evidencia de toda acción que haya cambiado desde la última reunión.",
+            "2. Para informar una acción nueva, use una fila vacía: deje vacío el 'Id de la acción' (se asigna al recibir el formulario), elija su tipo (realizada o prevista) y complete las demás columnas.",
+            "3. Escriba el período como lo haría en una carta, en español o en inglés: 'marzo de 2007', 'primer semestre de 2007', 'March 2007'.",
+            "4. Elija Estado, Tipo y Mandato en las listas desplegables.",
+            "5. En la hoja 'Hitos', indique si cada hito se cumplió y, en tal caso, en qué fecha.",
+            "6. No cambie el nombre, el orden ni elimine hojas, columnas o filas, y no modifique las celdas grises: el formulario se compara con los datos de los que se generó, y un id modificado se rechaza.",
+            "7. Guarde el archivo como Libro de Excel (.xlsx), sin contraseña, y envíelo.",
+        ],
+    },
+}
+# Fallback vocabulary labels, used where analysis.i18n has no entry.
+VOCAB = {
+    "lifecycle": {"en": {s: s.replace("_", " ") for s in LIFECYCLE_STATUSES},
+                  "es": {"planned": "prevista", "in_progress": "en curso", "completed": "finalizada",
+                         "suspended": "suspendida", "cancelled": "cancelada", "no_information": "sin información"}},
+    "action_kind": {"en": {"carried_out": "carried out", "planned": "planned"},
+                    "es": {"carried_out": "realizada", "planned": "prevista"}},
+    "achieved": {"en": {"yes": "yes", "no": "no", "unknown": "unknown"},
+                 "es": {"yes": "sí", "no": "no", "unknown": "se desconoce"}},
+}
+VOCAB_VALUES = {"lifecycle": LIFECYCLE_STATUSES, "action_kind": ACTION_KINDS, "achieved": MILESTONE_ACHIEVED}
+
+
+def text(key: str, lang: str):
+    return TEXT.get(lang, TEXT["en"])[key]
+
+
+def vocab_labels(vocab: str, lang: str) -> dict[str, str]:
+    """Code -> label for a drop-down list in ``lang`` (labels are unique)."""
+    out = {}
+    for code in VOCAB_VALUES[vocab]:
+        lab = None
+        try:
+            from analysis import i18n
+
+            key = {"achieved": "label"}.get(vocab, vocab)
+            lab = i18n.t(f"{key}.{code}", lang)
+        except (ImportError, KeyError, Exception):  # i18n may lack the key or the language
+            lab = None
+        out[code] = lab or VOCAB[vocab][lang if lang in VOCAB[vocab] else "en"][code]
+    if len(set(out.values())) != len(out):  # ambiguous labels could not be mapped back
+        out = dict(VOCAB[vocab][lang if lang in VOCAB[vocab] else "en"])
+    return out
+
+
+def label_to_code(vocab: str, lang: str) -> dict[str, str]:
+    """Label (any case, either language) or code -> code, for reading a form back."""
+    out = {}
+    for other in ("en", "es"):
+        for code, lab in vocab_labels(vocab, other).items():
+            out.setdefault(lab.strip().lower(), code)
+    for code, lab in vocab_labels(vocab, lang).items():
+        out[lab.strip().lower()] = code  # the form's own language wins
+    for code in VOCAB_VALUES[vocab]:
+        out[code] = code
+    return out
+
+
+def mandate_label(mandate_id: str, text_: str, width: int = 70) -> str:
+    short = " ".join(str(text_).split())
+    if len(short) > width:
+        short = short[: width - 1].rstrip() + "…"
+    return f"{mandate_id}: {short}"
+
+
+def row_fingerprint(row: dict) -> str:
+    """SHA-256 of a master row's text values (column order independent)."""
+    payload = json.dumps({k: "" if v is None else str(v) for k, v in sorted(row.items())},
+                         ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def meta_fingerprint(header: dict, rows: list[list]) -> str:
+    """SHA-256 over the meta header (without the fingerprint) and every row entry."""
+    head = {k: v for k, v in header.items() if k != "template_fingerprint"}
+    payload = json.dumps([head, rows], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def raw_rows(raw_table, key: str) -> dict[str, dict]:
+    """Master rows of a text table by key."""
+    f = raw_table.frame
+    return {str(r[key]).strip(): {c: str(r[c]) for c in f.columns} for _, r in f.iterrows()}
+
+
+def presented_action(row: dict, mandate: str) -> dict:
+    return {"action_id": row["action_id"], "kind": row["kind"], "description": row["description"],
+            "period": row["period_text"], "status": row["lifecycle_status"], "mandate": mandate,
+            "evidence": row["evidence"]}
+
+
+def presented_milestone(row: dict) -> dict:
+    return {"milestone_id": row["milestone_id"], "description": row["description"], "period": row["period_text"],
+            "achieved": row["achieved"], "achieved_on": row["achieved_on"]}
+
+
+@dataclass
+class FormContent:
+    """What a form shows, computed from the master: shared by template and ingest."""
+
+    actions: list[dict]  # each: presented values + "_fingerprint"
+    milestones: list[dict]
+    mandates: list[tuple[str, str]]  # (mandate_id, text)
+
+
+def form_content(ds, implementer: str) -> FormContent:
+    raw = ds.raw
+    acts = raw_rows(raw["actions"], "action_id")
+    links = raw["action_mandates"].frame
+    first_mandate: dict[str, str] = {}
+    for _, link in links.iterrows():
+        first_mandate.setdefault(str(link["action_id"]).strip(), str(link["mandate_id"]).strip())
+    actions = []
+    for key, row in sorted(acts.items(), key=lambda kv: _natural(kv[0])):
+        if row["implementer_id"].strip() != implementer:
+            continue
+        p = presented_action(row, first_mandate.get(key, ""))
+        p["_fingerprint"] = row_fingerprint(row)
+        actions.append(p)
+    milestones = []
+    for key, row in sorted(raw_rows(raw["milestones"], "milestone_id").items(), key=lambda kv: _natural(kv[0])):
+        if row["implementer_id"].strip() != implementer:
+            continue
+        p = presented_milestone(row)
+        p["_fingerprint"] = row_fingerprint(row)
+        milestones.append(p)
+    m = ds.mandates
+    mine = m[m["implementer_id"] == implementer].sort_values("seq")
+    mandates = list(zip(mine["mandate_id"], mine["text"]))
+    return FormContent(actions, milestones, mandates)
+
+
+def _natural(key: str):
+    import re
+
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", key)]
+
+
+def build_template(ds, implementer: str, meeting_id: str, lang: str = "en",
+                   generated: dt.datetime | None = None, blank_rows: int = BLANK_ROWS) -> Workbook:
+    """The report form for ``implementer`` and meeting ``meeting_id``."""
+    if lang not in TEXT:
+        raise UsageError(f"unknown language {lang!r}; use en or es")
+    impl = ds.implementers[ds.implementers["implementer_id"] == implementer]
+    if impl.empty:
+        raise UsageError(f"unknown implementer {implementer!r}; see implementers.csv for the ids")
+    name = impl.iloc[0]["name_es"] if lang == "es" and impl.iloc[0]["name_es"] else impl.iloc[0]["name_en"]
+    generated = generated or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    content = form_content(ds, implementer)
+    status_l, kind_l, ach_l = (vocab_labels(v, lang) for v in ("lifecycle", "action_kind", "achieved"))
+    mand_l = {mid: mandate_label(mid, txt) for mid, txt in content.mandates}
+    sheets = {k: text(f"sheet.{k}", lang) for k in ("instructions", "actions", "milestones", "mandates")}
+
+    wb = Workbook()
+    ins = wb.active
+    ins.title = sheets["instructions"]
+    ins["A1"] = text("title", lang).format(name=name, implementer=implementer, meeting=meeting_id)
+    ins["A1"].font = Font(bold=True, size=13)
+    for i, line in enumerate(text("instructions", lang), start=3):
+        ins.cell(row=i, column=1, value=line).alignment = Alignment(wrap_text=True, vertical="top")
+    ins.column_dimensions["A"].width = 110
+    ins.protection.sheet = True
+
+    lists = wb.create_sheet(LISTS_SHEET)
+    columns = [list(status_l.values()), list(kind_l.values()), list(mand_l.values()), list(ach_l.values())]
+    refs = []
+    for j, values in enumerate(columns, start=1):
+        lists.cell(row=1, column=j, value=("status", "kind", "mandate", "achieved")[j - 1])
+        for i, v in enumerate(values, start=2):
+            set_value(lists.cell(row=i, column=j), v)
+        col = get_column_letter(j)
+        refs.append(f"{LISTS_SHEET}!${col}$2:${col}${max(len(values), 1) + 1}")
+    lists.sheet_state = "hidden"
+    lists.protection.sheet = True
+
+    # Actions
+    ws = wb.create_sheet(sheets["actions"])
+    _header(ws, [text(f, lang) for f in ACTION_FIELDS])
+    meta_rows: list[list] = []
+    r = 1
+    for p in content.actions:
+        r += 1
+        shown = [p["action_id"], kind_l.get(p["kind"], p["kind"]), p["description"], p["period"],
+                 status_l.get(p["status"], p["status"]), mand_l.get(p["mandate"], p["mandate"]), p["evidence"]]
+        for j, v in enumerate(shown, start=1):
+            set_value(ws.cell(row=r, column=j), v if v != "" else None)
+        _lock(ws, r, editable=range(3, 8))
+        meta_rows.append(["row", "actions", r, p["action_id"], p["_fingerprint"],
+                          json.dumps({k: v for k, v in p.items() if k != "_fingerprint"}, ensure_ascii=False)])
+    first_blank = r + 1
+    for _ in range(blank_rows):
+        r += 1
+        _lock(ws, r, editable=range(2, 8))
+    last = max(r, 2)
+    _validation(ws, refs[1], f"B2:B{last}", lang)
+    _validation(ws, refs[0], f"E2:E{last}", lang)
+    if content.mandates:
+        _validation(ws, refs[2], f"F2:F{last}", lang)
+    fit_widths(ws, cap=50)
+    for col in ("C", "F"):
+        ws.column_dimensions[col].width = 50
+    ws.protection.sheet = True
+    ws.freeze_panes = "B2"
+
+    # Milestones
+    wm = wb.create_sheet(sheets["milestones"])
+    _header(wm, [text(f, lang) for f in MILESTONE_FIELDS])
+    r = 1
+    for p in content.milestones:
+        r += 1
+        on = p["achieved_on"]
+        shown = [p["milestone_id"], p["description"], p["period"], ach_l.get(p["achieved"], p["achieved"]),
+                 dt.date.fromisoformat(on) if _iso(on) else (on or None)]
+        for j, v in enumerate(shown, start=1):
+            set_value(wm.cell(row=r, column=j), v)
+        wm.cell(row=r, column=5).number_format = "yyyy-mm-dd"
+        _lock(wm, r, editable=range(4, 6))
+        meta_rows.append(["row", "milestones", r, p["milestone_id"], p["_fingerprint"],
+                          json.dumps({k: v for k, v in p.items() if k != "_fingerprint"}, ensure_ascii=False)])
+    if content.milestones:
+        _validation(wm, refs[3], f"D2:D{r}", lang)
+    fit_widths(wm, cap=50)
+    wm.protection.sheet = True
+    wm.freeze_panes = "B2"
+
+    # Mandates (read-only)
+    wd = wb.create_sheet(sheets["mandates"])
+    _header(wd, [text("mandate_id", lang), text("text", lang)])
+    for i, (mid, txt) in enumerate(content.mandates, start=2):
+        set_value(wd.cell(row=i, column=1), mid)
+        c = wd.cell(row=i, column=2)
+        set_value(c, txt)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    wd.column_dimensions["A"].width = 14
+    wd.column_dimensions["B"].width = 100
+    wd.protection.sheet = True
+
+    header = {
+        "template_version": TEMPLATE_VERSION, "implementer": implementer, "meeting": str(meeting_id),
+        "lang": lang, "generated_at": generated.isoformat(), "data_version": ds.version,
+        "first_blank_row": str(first_blank), "sheets": json.dumps(sheets, ensure_ascii=False, sort_keys=True),
+    }
+    header["template_fingerprint"] = meta_fingerprint(header, meta_rows)
+    meta = wb.create_sheet(META_SHEET)
+    for i, (k, v) in enumerate(header.items(), start=1):
+        meta.cell(row=i, column=1, value=k)
+        set_value(meta.cell(row=i, column=2), v)
+    for i, row in enumerate(meta_rows, start=len(header) + 1):
+        for j, v in enumerate(row, start=1):
+            set_value(meta.cell(row=i, column=j), v)
+    meta.sheet_state = "veryHidden"
+    meta.protection.sheet = True
+    wb.active = 0
+    return wb
+
+
+def _iso(s: str) -> bool:
+    try:
+        return len(s) == 10 and bool(dt.date.fromisoformat(s))
+    except ValueError:
+        return False
+
+
+def _header(ws, labels: list[str]) -> None:
+    for j, lab in enumerate(labels, start=1):
+        c = ws.cell(row=1, column=j, value=lab)
+        c.font = Font(bold=True)
+        c.fill = LOCKED_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _lock(ws, r: int, editable) -> None:
+    ncols = ws.max_column
+    for j in range(1, ncols + 1):
+        c = ws.cell(row=r, column=j)
+        if j in editable:
+            c.protection = Protection(locked=False)
+            c.fill = EDITABLE_FILL
+        else:
+            c.protection = Protection(locked=True)
+            c.fill = LOCKED_FILL
+
+
+def _validation(ws, ref: str, cells: str, lang: str) -> None:
+    msg = {"en": ("Choose from the list", "Please choose a value from the drop-down list."),
+           "es": ("Elija de la lista", "Elija un valor de la lista desplegable.")}[lang]
+    dv = DataValidation(type="list", formula1=ref, allow_blank=True, showErrorMessage=True,
+                        errorTitle=msg[0], error=msg[1])
+    ws.add_data_validation(dv)
+    dv.add(cells)
+
+
+def write_template(out: Path | str, ds, implementer: str, meeting_id: str, lang: str = "en") -> Path:
+    """Build the form and write it to ``out`` atomically."""
+    wb = build_template(ds, implementer, meeting_id, lang)
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write_bytes(out, buf.getvalue())
+    return Path(out)
+
+
+def frame_of_fields(rows: list[dict], fields) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(fields))
