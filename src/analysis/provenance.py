@@ -2,6 +2,12 @@
 
 Comparison is whitespace-normalized (runs of spaces, tabs and newlines count
 as one space), nothing else: quotes, typos and odd number formats must match.
+
+Rows added from an implementer's submission (``analysis.ingest``) cite that
+submission instead: their ``section`` is ``submission:<meeting>:<sha256[:12]>``
+and their excerpt is verbatim from the archived file
+``data/submissions/<meeting>/<sha256>-<name>.xlsx``, so they are not looked
+for in the Work Plan.
 """
 
 from __future__ import annotations
@@ -15,6 +21,12 @@ from analysis.loading import RawTable
 
 EXCERPT_COLUMNS = ("excerpt", "excerpt_b")
 VERBATIM_COLUMNS = {"mandates": ("text",)}
+SUBMISSION_PREFIX = "submission:"
+
+
+def cites_submission(section: object) -> bool:
+    """True when a row's ``section`` cites a submission rather than the Work Plan."""
+    return str(section).strip().startswith(SUBMISSION_PREFIX)
 
 
 def normalize(text: str) -> str:
@@ -33,7 +45,10 @@ def check_excerpts(raw: dict[str, RawTable], work_plan: Path | str) -> list[Prob
     for name, t in raw.items():
         cols = [c for c in (*EXCERPT_COLUMNS, *VERBATIM_COLUMNS.get(name, ())) if c in t.frame.columns]
         for col in cols:
+            sections = list(t.frame["section"]) if "section" in t.frame.columns else [""] * len(t.frame)
             for i, value in enumerate(t.frame[col]):
+                if cites_submission(sections[i]):
+                    continue
                 text = normalize(str(value))
                 if text and text not in doc:
                     out.append(Problem(
