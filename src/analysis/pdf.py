@@ -1,0 +1,229 @@
+"""PDF from HTML with one long-lived headless Chromium.
+
+Starting a browser costs about a second; a meeting has dozens of reports.
+:class:`Browser` starts Chromium once and talks to it over the DevTools
+protocol on a pipe (``--remote-debugging-pipe``: JSON messages ended by NUL
+on file descriptors 3 and 4), so no port is opened. Each report is loaded in a
+new tab, the page waits until every ``.oas-chart`` has drawn its SVG, and
+``Page.printToPDF`` prints it with page numbers in the footer.
+
+The executable: ``$OAS_CHROMIUM``, else ``chromium``, ``chromium-browser`` or
+``google-chrome`` on the PATH, else ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from analysis.atomic import atomic_write_bytes
+from analysis.errors import AnalysisError, UsageError
+
+ENV_VAR = "OAS_CHROMIUM"
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-extensions", "--disable-default-apps", "--hide-scrollbars", "--mute-audio",
+         # Reports are self-contained: anything that tries the network must fail.
+         "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND")
+FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
+          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+# Resolves when the page has loaded and every chart holds its SVG (or after a timeout).
+CHARTS_DRAWN = """new Promise(resolve => {
+  const t0 = Date.now();
+  (function check() {
+    const charts = document.querySelectorAll('.oas-chart');
+    const drawn = [...charts].filter(c => c.querySelector('.main-svg')).length;
+    if (document.readyState === 'complete' && drawn === charts.length)
+      return resolve({charts: charts.length, drawn: drawn, timedOut: false});
+    if (Date.now() - t0 > %d) return resolve({charts: charts.length, drawn: drawn, timedOut: true});
+    setTimeout(check, 25);
+  })();
+})"""
+
+
+class BrowserError(AnalysisError):
+    """Chromium failed, or did not answer in time."""
+
+
+def find_chromium() -> str | None:
+    """Path of the Chromium to use, or None when there is none."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return env if (Path(env).is_file() and os.access(env, os.X_OK)) else shutil.which(env)
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+
+
+def require_chromium() -> str:
+    found = find_chromium()
+    if not found:
+        raise UsageError(f"PDF output needs Chromium, which was not found: install it (make system-deps, or "
+                         f"'apt-get install chromium') or set {ENV_VAR} to its path")
+    return found
+
+
+class Browser:
+    """One headless Chromium driven over a DevTools pipe; use as a context manager."""
+
+    def __init__(self, executable: str | None = None, extra_args: tuple[str, ...] = (), timeout: float = 60.0):
+        self.executable = executable or require_chromium()
+        self.extra_args = extra_args
+        self.timeout = timeout
+        self._id = 0
+        self._buffer = b""
+        self._events: list[dict] = []
+        self.proc: subprocess.Popen | None = None
+
+    # -- process ---------------------------------------------------------
+    def start(self) -> "Browser":
+        self._profile = tempfile.mkdtemp(prefix="oas-chromium-")
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+
+        def child_fds():  # Chromium reads commands on fd 3 and writes replies on fd 4
+            os.dup2(to_browser_r, 3)
+            os.dup2(from_browser_w, 4)
+
+        args = [self.executable, *FLAGS, f"--user-data-dir={self._profile}", "--remote-debugging-pipe",
+                *self.extra_args, "about:blank"]
+        try:
+            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL, preexec_fn=child_fds, pass_fds=(3, 4))
+        except OSError as exc:
+            raise BrowserError(f"cannot start Chromium ({self.executable}): {exc}") from None
+        finally:
+            os.close(to_browser_r)
+            os.close(from_browser_w)
+        self.version = self.call("Browser.getVersion").get("product", "")
+        return self
+
+    def close(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            if self.proc.poll() is None:
+                self._send({"id": self._next_id(), "method": "Browser.close"})
+                self.proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired, BrowserError):
+            self.proc.kill()
+            self.proc.wait()
+        finally:
+            for fd in (self._to_browser, self._from_browser):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            shutil.rmtree(self._profile, ignore_errors=True)
+            self.proc = None
+
+    def __enter__(self) -> "Browser":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- protocol --------------------------------------------------------
+    def _next_id(self) -> int:
+        self._id += 1
+        return self._id
+
+    def _send(self, message: dict) -> None:
+        data = json.dumps(message).encode() + b"\0"
+        try:
+            while data:
+                data = data[os.write(self._to_browser, data):]
+        except OSError as exc:
+            raise BrowserError(f"Chromium stopped answering: {exc}") from None
+
+    def _read(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise BrowserError(f"Chromium did not answer within {self.timeout:.0f} s")
+            ready, _, _ = select.select([self._from_browser], [], [], left)
+            if ready:
+                chunk = os.read(self._from_browser, 1 << 20)
+                if not chunk:
+                    raise BrowserError("Chromium exited unexpectedly")
+                self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        """Send one command and return its result (events that arrive meanwhile are kept)."""
+        msg = {"id": self._next_id(), "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        self._send(msg)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            reply = self._read(deadline)
+            if reply.get("id") == msg["id"]:
+                if "error" in reply:
+                    raise BrowserError(f"{method} failed: {reply['error'].get('message')}")
+                return reply.get("result", {})
+            if "method" in reply:
+                self._events.append(reply)
+
+    def wait_event(self, method: str, session: str) -> dict:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            for i, ev in enumerate(self._events):
+                if ev.get("method") == method and ev.get("sessionId") == session:
+                    return self._events.pop(i)
+            msg = self._read(deadline)
+            if "method" in msg:
+                self._events.append(msg)
+
+    # -- pages -----------------------------------------------------------
+    def _page(self, width: int = 760) -> str:
+        # One tab for every report: a new tab costs a renderer process start (about 1 s).
+        if getattr(self, "_session", None) is None:
+            target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            self.call("Page.enable", session=session)
+            # Lay charts out at about the printed width of an A4 page.
+            self.call("Emulation.setDeviceMetricsOverride",
+                      {"width": width, "height": 1100, "deviceScaleFactor": 1, "mobile": False}, session=session)
+            self._session = session
+        return self._session
+
+    def open(self, html_path: Path | str) -> str:
+        """Load ``html_path`` in the browser's tab; return the session id."""
+        session = self._page()
+        self._events = [e for e in self._events if e.get("sessionId") != session]
+        self.call("Page.navigate", {"url": Path(html_path).resolve().as_uri()}, session=session)
+        self.wait_event("Page.loadEventFired", session)
+        return session
+
+    def charts_drawn(self, session: str, wait_ms: int = 20000) -> dict:
+        """How many ``.oas-chart`` there are and how many hold a drawn SVG."""
+        result = self.call("Runtime.evaluate", {"expression": CHARTS_DRAWN % wait_ms, "awaitPromise": True,
+                                                "returnByValue": True}, session=session)
+        return result.get("result", {}).get("value", {})
+
+    def print_pdf(self, html_path: Path | str, pdf_path: Path | str) -> dict:
+        """Print ``html_path`` to ``pdf_path`` (atomically); return the chart counts."""
+        session = self.open(html_path)
+        charts = self.charts_drawn(session)
+        if charts.get("timedOut"):
+            raise BrowserError(f"only {charts.get('drawn')} of {charts.get('charts')} charts were drawn "
+                               f"in {Path(html_path).name}")
+        result = self.call("Page.printToPDF", {
+            "printBackground": True, "displayHeaderFooter": True, "headerTemplate": "<span></span>",
+            "footerTemplate": FOOTER, "paperWidth": 8.27, "paperHeight": 11.69,
+            "marginTop": 0.6, "marginBottom": 0.7, "marginLeft": 0.55, "marginRight": 0.55,
+            "preferCSSPageSize": False}, session=session)
+        atomic_write_bytes(pdf_path, base64.b64decode(result["data"]))
+        return charts
