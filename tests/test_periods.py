@@ -277,3 +277,8 @@ def test_document_other_phrases_occur_and_parse():
     for phrase in OTHER_PHRASES:
         assert phrase in document, phrase
         assert is_period(phrase) and parse_period(phrase, default_year=PLAN_YEAR), phrase
+
+
+def test_parenthetical_asides_are_ignored():
+    p = parse_period("October (first round) and November (second round) 2006")
+    assert (p.start, p.end, p.precision) == (dt.date(2006, 10, 1), dt.date(2006, 11, 30), "months")

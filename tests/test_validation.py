@@ -213,3 +213,10 @@ def test_xlsx_workbook_problems_name_the_sheet(mini, tmp_path):
     msgs = problems(out)
     assert msgs == [f"{out}, sheet actions, row 2, column lifecycle_status: is not one of the allowed values: "
                     "planned, in_progress, completed, suspended, cancelled, no_information (value: 'finished')"]
+
+
+def test_data_quality_row_reference_must_exist(mini):
+    edit(mini, "data_quality", 0, rows="observations:OBS-1;actions:NOPE-A9")
+    msgs = problems(mini)
+    assert msgs == [f"{mini / 'data_quality.csv'}, row 2, column rows: 'actions:NOPE-A9' names a row that does "
+                    "not exist in 'actions' (value: 'observations:OBS-1;actions:NOPE-A9')"]

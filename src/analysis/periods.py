@@ -286,6 +286,8 @@ def _core(s, dy, text) -> Period:
 
 
 def _normalize(text) -> tuple[str, str]:
+    # Parenthetical asides carry no date: "October (first round) and November (second round) 2006".
+    text = re.sub(r"\s*\([^()]*\)", "", text)
     s = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     s = re.sub(r"[\u2010-\u2015\u2212]", "-", s.lower())
     s = " ".join(re.sub(r"\s*-\s*", " - ", re.sub(r"[,.]", " ", s)).split())

@@ -45,6 +45,7 @@ def validate_raw(raw: dict[str, RawTable], source: Path | str | None = None) -> 
         problems.extend(_check_cells(raw[name]))
         problems.extend(_check_duplicates(raw[name]))
     problems.extend(_check_references(raw))
+    problems.extend(_check_row_lists(raw))
     problems.extend(_check_figures(raw))
     problems.extend(_check_periods(raw))
     return problems
@@ -163,6 +164,23 @@ def _check_references(raw: dict[str, RawTable]) -> list[Problem]:
             for i, v in _values(raw[name], col.name):
                 if v and v not in known:
                     out.append(_p(raw[name], f"refers to an unknown {noun}: no row of '{target_table}' has this {target_col}", i, col.name, v))
+    return out
+
+
+def _check_row_lists(raw: dict[str, RawTable]) -> list[Problem]:
+    """``data_quality.rows`` lists ``table:id`` pairs; each must name a real row."""
+    if "data_quality" not in raw or "rows" not in raw["data_quality"].frame.columns:
+        return []
+    t = raw["data_quality"]
+    keys = {name: {v for _, v in _values(raw[name], TABLES[name].key)} for name in raw}
+    out = []
+    for i, text in _values(t, "rows"):
+        for ref in filter(None, (r.strip() for r in text.split(";"))):
+            table, _, key = ref.partition(":")
+            if table not in TABLES:
+                out.append(_p(t, f"'{ref}' does not start with a table name ({', '.join(TABLES)})", i, "rows", text))
+            elif table in keys and key not in keys[table]:
+                out.append(_p(t, f"'{ref}' names a row that does not exist in '{table}'", i, "rows", text))
     return out
 
 
