@@ -1,0 +1,119 @@
+"""Tests for analysis.charts: language, escaping, fuzzy spans and offline HTML."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis import charts
+
+XSS = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def _milestones():
+    return pd.DataFrame({
+        "milestone_id": ["M-C1", "M-C2", "M-C3", "M-C4", "M-C5", "M-C6"],
+        "description": [XSS, "workshop", "annual", "unknown date", "seminar", "by then"],
+        "period_text": ["March or April 2007", "July 4-7, 2006", "each year", "unknown", "second quarter of 2007",
+                        "by March 2007"],
+        "start": pd.to_datetime(["2007-03-01", "2006-07-04", "2006-01-01", None, "2007-04-01", None]),
+        "end": pd.to_datetime(["2007-04-30", "2006-07-07", None, None, "2007-06-30", "2007-03-31"]),
+        "precision": ["months", "days", "recurring", "", "quarter", "range"],
+        "recurring": pd.array([False, False, True, False, False, False], dtype="boolean"),
+        "status": ["due", "met", "undetermined", "undetermined", "due", "overdue"],
+    })
+
+
+def _shapes(fig, milestone_id):
+    return [s for s in fig.layout.shapes if (s.name or "").startswith(milestone_id + ":")]
+
+
+def test_titles_and_axes_follow_the_language():
+    matrix = pd.DataFrame({"implementer_id": ["IACHR"], "name": ["x"], "action_reported": [1],
+                           "planned_only": [0], "no_action_reported": [2]})
+    en, es = charts.coverage_chart(matrix, "en"), charts.coverage_chart(matrix, "es")
+    assert en.layout.title.text == "Mandates by status and implementer"
+    assert es.layout.title.text == "Mandatos por estado y responsable"
+    assert es.layout.xaxis.title.text == "Número de mandatos"
+    assert [t.name for t in es.data] == ["acción informada", "solo prevista", "ninguna acción informada"]
+    tl = charts.timeline_chart(_milestones(), "es", as_of="2007-04-15")
+    assert tl.layout.title.text == "Hitos en el tiempo" and tl.layout.xaxis.title.text == "Fecha"
+
+
+def test_hover_text_and_labels_are_escaped_and_data_never_enters_a_template():
+    fig = charts.bar_chart([XSS], [1.0], title=XSS, y_title="n", hover=[XSS])
+    assert fig.data[0].x == (ESCAPED,)
+    assert fig.data[0].customdata[0][0] == ESCAPED
+    assert fig.layout.title.text == ESCAPED
+    assert "alert" not in fig.data[0].hovertemplate
+    tl = charts.timeline_chart(_milestones(), "en")
+    hover = next(t for t in tl.data if t.customdata is not None)
+    assert ESCAPED in [row[1] for row in hover.customdata]
+    assert "alert" not in hover.hovertemplate
+    assert XSS not in json.dumps(tl.to_plotly_json(), default=str)
+
+
+def test_quarter_and_months_spans_are_translucent_with_fading_edges():
+    fig = charts.timeline_chart(_milestones(), "en", as_of="2007-04-15")
+    for mid in ("M-C1", "M-C5"):  # months, quarter
+        shapes = _shapes(fig, mid)
+        core = [s for s in shapes if s.name.endswith(":core")]
+        edges = [s for s in shapes if s.name.endswith(":edge")]
+        assert len(core) == 1 and 0 < core[0].opacity < 1
+        assert len(edges) == 2 * len(charts.FUZZY_EDGE_OPACITIES)  # both ends fade
+        assert all(e.opacity < core[0].opacity for e in edges)
+        assert len({e.opacity for e in edges}) == len(charts.FUZZY_EDGE_OPACITIES)  # a gradient, not one step
+        # the whole drawn span stays inside the period: no false precision outside it
+        xs = [pd.Timestamp(v) for s in shapes for v in (s.x0, s.x1)]
+        assert min(xs) >= pd.Timestamp(_milestones().set_index("milestone_id").loc[mid, "start"])
+
+
+def test_exact_dates_are_solid():
+    shapes = _shapes(charts.timeline_chart(_milestones(), "en"), "M-C2")
+    assert len(shapes) == 1 and shapes[0].opacity == 1.0 and shapes[0].name == "M-C2:exact"
+
+
+def test_recurring_is_marked_and_open_ended_fades_one_side():
+    fig = charts.timeline_chart(_milestones(), "en")
+    assert any(a.text == "↻" and a.name == "M-C3:recurring" for a in fig.layout.annotations)
+    edges = [s for s in _shapes(fig, "M-C6") if s.name.endswith(":edge")]
+    assert len(edges) == len(charts.FUZZY_EDGE_OPACITIES)  # "by March 2007": only the unknown start fades
+
+
+def test_unknown_periods_are_not_drawn():
+    fig = charts.timeline_chart(_milestones(), "en")
+    assert _shapes(fig, "M-C4") == []
+    assert "M-C4" not in fig.layout.yaxis.ticktext
+
+
+def test_missing_value_gets_no_bar_and_a_not_reported_note():
+    fig = charts.bar_chart(["ECU", "HND"], [float("nan"), 4541], title="t", y_title="n", lang="es")
+    assert fig.data[0].y[0] is None and fig.data[0].y[1] == 4541
+    assert [a.text for a in fig.layout.annotations] == ["no informado"]
+    assert fig.data[0].text == ("no informado", "4.541")
+
+
+def test_chart_html_is_offline_and_marked_for_the_renderer():
+    out = charts.chart_html(charts.timeline_chart(_milestones(), "en"))
+    assert "<script src" not in out.lower() and "cdn" not in out.lower()
+    assert 'class="oas-chart plotly-graph-div"' in out
+    assert out.startswith(charts.CHART_MARKER + '<div class="oas-block">')
+    assert "Plotly.newPlot" in out and '"displayModeBar": false' in out.replace('":false', '": false')
+    assert XSS not in out
+
+
+def test_show_emits_html_only():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    try:
+        with capture_output() as cap:
+            charts.show(charts.bar_chart(["a"], [1], title="t", y_title="n"))
+    finally:
+        InteractiveShell.clear_instance()
+    assert len(cap.outputs) == 1
+    data = cap.outputs[0].data
+    assert set(data) == {"text/html", "text/plain"}  # no application/vnd.plotly.v1+json
+    assert "oas-chart plotly-graph-div" in data["text/html"]

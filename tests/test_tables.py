@@ -1,0 +1,82 @@
+"""Tests for analysis.tables: escaping by default, raw markup only when wrapped."""
+
+import pandas as pd
+
+from analysis.tables import Html, block, bullets, escape, heading, html_table, key_figures, markdown_table, paragraph
+
+XSS = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_data_cells_headers_and_captions_are_escaped():
+    frame = pd.DataFrame({XSS: [XSS, 'a "quoted" & <b>bold</b>']})
+    out = html_table(frame, caption=XSS)
+    assert XSS not in out
+    assert out.count(ESCAPED) == 3
+    assert "a &quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;" in out
+
+
+def test_explicit_html_wrapper_passes_through():
+    frame = pd.DataFrame({"a": [Html('<a href="#source-1">[1]</a>'), "<i>x</i>"]})
+    out = html_table(frame)
+    assert '<a href="#source-1">[1]</a>' in out
+    assert "&lt;i&gt;x&lt;/i&gt;" in out
+
+
+def test_formatter_results_are_escaped_unless_wrapped():
+    frame = pd.DataFrame({"a": ["x"], "b": ["y"]})
+    out = html_table(frame, formatters={"a": lambda v: f"<u>{v}</u>", "b": lambda v: Html(f"<u>{v}</u>")})
+    assert "&lt;u&gt;x&lt;/u&gt;" in out and "<u>y</u>" in out
+
+
+def test_numbers_follow_the_language_and_missing_is_not_reported():
+    frame = pd.DataFrame({"n": [141407.0, float("nan")]})
+    assert "<td>141.407</td>" in html_table(frame, "es")
+    assert "<td>141,407</td>" in html_table(frame, "en")
+    assert "<td>no informado</td>" in html_table(frame, "es")
+
+
+def test_dates_and_booleans_follow_the_language():
+    frame = pd.DataFrame({"d": pd.to_datetime(["2006-03-16"]), "b": pd.array([True], dtype="boolean")})
+    out = html_table(frame, "es")
+    assert "16 de marzo de 2006" in out and "<td>sí</td>" in out
+
+
+def test_labels_replace_headers_escaped():
+    out = html_table(pd.DataFrame({"a": [1]}), labels={"a": "<Estado>"})
+    assert "<th>&lt;Estado&gt;</th>" in out
+
+
+def test_tables_are_wrapped_in_a_block_for_print():
+    out = html_table(pd.DataFrame({"a": [1]}))
+    assert out.startswith('<div class="oas-block"><table class="oas-table">')
+    assert block("x", Html("<b>y</b>")) == '<div class="oas-block">x<b>y</b></div>'
+
+
+def test_heading_escapes_text_and_makes_a_safe_id():
+    h = heading(XSS, 2)
+    assert h.startswith('<h2 id="script-alert-1-script">') and ESCAPED in h
+    assert heading("Mandatos", 2, id='x" onmouseover="y') == '<h2 id="x-onmouseover-y">Mandatos</h2>'
+
+
+def test_paragraphs_lists_and_key_figures_escape():
+    assert ESCAPED in paragraph(XSS)
+    assert bullets([XSS, Html("<b>ok</b>")]) == f"<ul><li>{ESCAPED}</li><li><b>ok</b></li></ul>"
+    assert ESCAPED in key_figures([(XSS, XSS)]) and XSS not in key_figures([(XSS, XSS)])
+
+
+def test_html_plus_string_escapes_the_string():
+    assert Html("<b>a</b>") + "<i>" == "<b>a</b>&lt;i&gt;"
+    assert escape(Html("<b>")) == "<b>"
+
+
+def test_markdown_table_escapes_markup_and_markdown():
+    md = markdown_table(pd.DataFrame({"a": [XSS, "[link](http://x) | *b*"]}))
+    assert "<script>" not in md
+    assert "\\[link\\]\\(http://x\\) \\| \\*b\\*" in md
+
+
+def test_snapshot_of_a_small_table():
+    out = html_table(pd.DataFrame({"id": ["A-1"], "n": [1234]}), "es", labels={"n": "Número"})
+    assert out == ('<div class="oas-block"><table class="oas-table"><thead><tr><th>id</th><th>Número</th></tr></thead>'
+                   "<tbody><tr><td>A-1</td><td>1.234</td></tr></tbody></table></div>")
