@@ -7,7 +7,7 @@ import datetime as dt
 from analysis.measures import implementer_counts, program_totals
 
 
-def summary_text(ds, as_of: dt.date | None = None) -> str:
+def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = None) -> str:
     """Counts by implementer (those with data), then program totals."""
     as_of = as_of or dt.date.today()
     counts = implementer_counts(ds, as_of)
@@ -24,7 +24,8 @@ def summary_text(ds, as_of: dt.date | None = None) -> str:
     kinds = ds.implementers["kind"].value_counts()
     out = [
         f"Inter-American Program for the Promotion and Protection of the Human Rights of Migrants",
-        f"data version {ds.version} from {ds.source}; milestones as of {as_of.isoformat()}",
+        f"data version {ds.version} from {ds.source}; milestones as of {as_of.isoformat()}"
+        + (f" ({meeting_title})" if meeting_title else ""),
         "",
         f"implementers: {len(ds.implementers)} ("
         + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items()) + ")",

@@ -38,12 +38,31 @@ def cmd_validate(args) -> int:
     return 0
 
 
-@command("summary", "Print the program in figures: mandates, actions, milestones and indicators by implementer.", _path_arg)
+def _summary_args(p: argparse.ArgumentParser) -> None:
+    _path_arg(p)
+    p.add_argument("--meeting", default=None,
+                   help="meeting id or 'next'; milestones are judged as of its as-of date (default: the latest meeting)")
+    p.add_argument("--as-of", default=None, help="judge milestones as of this date (YYYY-MM-DD) instead")
+
+
+@command("summary", "Print the program in figures: mandates, actions, milestones and indicators by implementer.", _summary_args)
 def cmd_summary(args) -> int:
+    import datetime as dt
+
+    from analysis.errors import UsageError
     from analysis.loading import load_dataset
+    from analysis.meetings import load_meetings, resolve_meeting
     from analysis.summary import summary_text
 
-    print(summary_text(load_dataset(args.path)))
+    if args.as_of:
+        try:
+            as_of, label = dt.date.fromisoformat(args.as_of), None
+        except ValueError:
+            raise UsageError(f"--as-of {args.as_of!r} is not a date in the form YYYY-MM-DD") from None
+    else:
+        meeting = resolve_meeting(load_meetings(), args.meeting)
+        as_of, label = meeting.as_of, meeting.title_en
+    print(summary_text(load_dataset(args.path), as_of, label))
     return 0
 
 
