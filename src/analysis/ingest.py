@@ -525,10 +525,9 @@ def ingest(path: Path | str, data_path: Path | str | None = None, *, dry_run: bo
         result.implementer, result.meeting = header.get("implementer", ""), header.get("meeting", "")
         result.warnings = plan.warnings
         result.conflicts = [m.problem for m in plan.conflicts]
+        # The log, written last, is the record of what was applied; an archived
+        # copy alone may be left by an ingest that crashed before the master changed.
         when = ingested_at(changelog, sha)
-        if when is None and (submissions / result.meeting).is_dir():
-            if any((submissions / result.meeting).glob(f"{sha}-*")):
-                when = "(archived earlier)"
         if when is not None and not plan.errors:
             result.already_ingested = when
             return result

@@ -142,6 +142,10 @@ def _check_xml_parts(path: Path, zf: zipfile.ZipFile) -> None:
 
 def harden_xml() -> None:
     """Make the standard library's XML parsers refuse DTDs and entities (idempotent)."""
+    import warnings
+
     import defusedxml
 
-    defusedxml.defuse_stdlib()
+    with warnings.catch_warnings():  # defusedxml warns about its deprecated cElementTree shim
+        warnings.simplefilter("ignore", DeprecationWarning)
+        defusedxml.defuse_stdlib()
