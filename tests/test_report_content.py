@@ -1,0 +1,196 @@
+"""Tests for analysis.report_content on a small fixture dataset (tests/fixtures/content/dataset.py).
+
+Expected values are worked out by hand from the fixture rows.
+"""
+
+import datetime as dt
+import importlib.util
+import math
+from pathlib import Path
+
+import pytest
+
+from analysis import report_content as rc
+
+_spec = importlib.util.spec_from_file_location("content_fixture", Path(__file__).parent / "fixtures" / "content" / "dataset.py")
+fixture = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixture)
+
+AS_OF = "2007-04-15"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+@pytest.fixture
+def data(tmp_path):
+    return str(fixture.write_fixture(tmp_path / "program"))
+
+
+@pytest.fixture
+def no_meetings(tmp_path):
+    return tmp_path / "no-meetings.csv"  # does not exist: no meeting, as_of from the parameter or today
+
+
+def report(data, no_meetings, implementer="IACHR", lang="en", as_of=AS_OF):
+    return rc.open_report(implementer, as_of=as_of, lang=lang, data_path=data, meetings_file=no_meetings)
+
+
+def test_mandate_statuses(data, no_meetings):
+    ms = rc.implementer_mandates(report(data, no_meetings).ds, "IACHR")
+    assert dict(zip(ms["mandate_id"], ms["status"])) == {
+        "IACHR-M1": "action_reported", "IACHR-M2": "planned_only", "IACHR-M3": "no_action_reported"}
+
+
+def test_actions_by_kind_with_mandates_served(data, no_meetings):
+    ds = report(data, no_meetings).ds
+    done = rc.implementer_actions(ds, "IACHR", "carried_out")
+    assert dict(zip(done["action_id"], done["mandates"])) == {"IACHR-A1": "IACHR-M1", "IACHR-A2": ""}
+    assert rc.implementer_actions(ds, "IACHR", "planned")["action_id"].tolist() == ["IACHR-P1"]
+
+
+def test_milestone_statuses_as_of_mid_april_2007(data, no_meetings):
+    m = rc.implementer_milestones(report(data, no_meetings).ds, "IACHR", AS_OF)
+    assert dict(zip(m["milestone_id"], m["status"])) == {
+        "IACHR-C1": "due", "IACHR-C2": "met", "IACHR-C3": "undetermined", "IACHR-C4": "undetermined",
+        "IACHR-C5": "due", "IACHR-C6": "overdue"}
+
+
+@pytest.mark.parametrize("as_of, expected", [
+    ("2007-04-15", [("IACHR-C6", "overdue"), ("IACHR-C1", "due"), ("IACHR-C5", "due")]),
+    ("2007-05-15", [("IACHR-C6", "overdue"), ("IACHR-C1", "overdue"), ("IACHR-C5", "due")]),
+    ("2006-02-01", [("IACHR-C6", "due")]),  # inside the year 2006
+    ("2005-12-01", []),
+])
+def test_due_or_overdue(data, no_meetings, as_of, expected):
+    m = rc.due_or_overdue(rc.implementer_milestones(report(data, no_meetings).ds, "IACHR", as_of))
+    assert list(zip(m["milestone_id"], m["status"])) == expected
+
+
+def test_undated_milestones_are_listed_separately(data, no_meetings):
+    m = rc.implementer_milestones(report(data, no_meetings).ds, "IACHR", AS_OF)
+    assert rc.undated(m)["milestone_id"].tolist() == ["IACHR-C4"]
+
+
+def test_quality_notes_by_implementer_or_row_ids(data, no_meetings):
+    ds = report(data, no_meetings).ds
+    assert rc.quality_notes(ds, "IACHR")["issue_id"].tolist() == ["DQ-2", "DQ-3"]
+    assert rc.quality_notes(ds, "DPD")["issue_id"].tolist() == ["DQ-1", "DQ-3"]
+    assert rc.quality_notes(ds, "ECU").empty
+
+
+def test_coverage_matrix(data, no_meetings):
+    m = rc.coverage_matrix(report(data, no_meetings).ds).set_index("implementer_id")
+    assert m.loc["IACHR", ["action_reported", "planned_only", "no_action_reported", "total"]].tolist() == [1, 1, 1, 3]
+    assert m.loc["DPD", ["action_reported", "planned_only", "no_action_reported", "total"]].tolist() == [1, 0, 0, 1]
+    assert m.loc["HND", ["action_reported", "planned_only", "no_action_reported", "total"]].tolist() == [0, 0, 1, 1]
+    assert "ECU" not in m.index  # no mandates
+
+
+def test_silent_implementers_include_member_states(data, no_meetings):
+    s = rc.silent_implementers(report(data, no_meetings).ds)
+    assert s["implementer_id"].tolist() == ["ECU", "HND", "CIVIL_SOCIETY"]
+
+
+def test_voting_abroad_is_data_driven_and_missing_is_nan(data, no_meetings):
+    frame, indicators = rc.voting_abroad(report(data, no_meetings).ds)
+    assert indicators == ["absentee_registered", "absentee_voted", "absentee_turnout"]
+    ecu = frame[frame["country"] == "ECU"].iloc[0]
+    hnd = frame[frame["country"] == "HND"].iloc[0]
+    assert ecu["absentee_registered"] == 141407
+    assert math.isnan(ecu["absentee_voted"]) and math.isnan(ecu["absentee_turnout"])
+    assert hnd["absentee_turnout"] == pytest.approx(4541 / 10260)
+
+
+def test_a_new_country_appears_without_code_changes(tmp_path, no_meetings):
+    obs = fixture.ROWS["observations"] + [
+        dict(observation_id="OBS-9", indicator_id="absentee_registered", implementer_id="DPD", country="MEX",
+             election="2006 election", comparator="=", value="40876", value_as_written="40,876", section="X", excerpt="x"),
+        dict(observation_id="OBS-10", indicator_id="absentee_voted", implementer_id="DPD", country="MEX",
+             election="2006 election", comparator="=", value="32632", value_as_written="32,632", section="X", excerpt="x")]
+    data = str(fixture.write_fixture(tmp_path / "p", {"observations": obs}))
+    frame, _ = rc.voting_abroad(report(data, no_meetings).ds)
+    assert frame[frame["country"] == "MEX"]["absentee_turnout"].iloc[0] == pytest.approx(32632 / 40876)
+
+
+def test_absentee_section_in_spanish_says_not_reported_never_zero(data, no_meetings):
+    out = rc.absentee_section(report(data, no_meetings, implementer=None, lang="es"))
+    assert "141.407" in out and "10.260" in out and "44,3%" in out
+    assert "no informado" in out
+    ecuador_row = out.split("<tr><td>Ecuador</td>")[1].split("</tr>")[0]
+    assert "no informado" in ecuador_row and "<td>0</td>" not in ecuador_row
+    assert out.count('class="oas-chart plotly-graph-div"') == 3  # registered, voted, turnout
+
+
+def test_key_figures(data, no_meetings):
+    f = rc.key_figures_of(report(data, no_meetings).ds, "IACHR", AS_OF)
+    assert (f["mandates"], f["mandates_action_reported"], f["actions_carried_out"], f["actions_planned"]) == (3, 1, 2, 1)
+    assert (f["milestones"], f["milestones_due"], f["milestones_overdue"], f["milestones_met"]) == (6, 2, 1, 1)
+    out = rc.key_figures_section(report(data, no_meetings, lang="es"))
+    assert "33,3%" in out and "Cifras clave" in out
+
+
+def test_data_from_the_dataset_is_escaped_in_every_section(data, no_meetings):
+    rep = report(data, no_meetings, implementer="DPD")
+    html = "".join([rc.actions_section(rep, "carried_out"), rc.quality_section(rep), rc.sources_section(rep)])
+    assert ESCAPED in html and "<script>alert" not in html
+    overview = report(data, no_meetings, implementer=None)
+    assert "<script>alert" not in rc.key_indicators_section(overview) + rc.reporting_section(overview)
+
+
+def test_rows_are_cited_and_sources_listed(data, no_meetings):
+    rep = report(data, no_meetings)
+    mandates = rc.mandates_section(rep)
+    for n in (1, 2, 3):
+        assert f'href="#source-{n}">[{n}]</a>' in mandates
+    sources = rc.sources_section(rep)
+    assert sources.count("<li ") == 3 and "Promote the system" in sources and 'id="source-3"' in sources
+
+
+def test_spanish_headings(data, no_meetings):
+    rep = report(data, no_meetings, lang="es")
+    assert '<h2 id="mandates">Mandatos</h2>' in rc.mandates_section(rep)
+    assert "Cronograma de hitos" in rc.timeline_section(rep)
+    assert "Hitos vencidos o en curso" in rc.due_section(rep)
+    assert "vencido" in rc.due_section(rep)
+    title = rc.title_section(rep, "report.implementer.title", name="Comisión")
+    assert title.startswith('<h1 id="title">Informe por responsable: Comisión</h1>')
+    assert "en inglés" in title  # the Work Plan's own text stays as written
+
+
+def test_timeline_section_draws_dated_and_lists_undated(data, no_meetings):
+    out = rc.timeline_section(report(data, no_meetings))
+    assert out.count('class="oas-chart plotly-graph-div"') == 1
+    assert "Milestones without a usable date" in out and "IACHR-C4" in out
+
+
+def test_changes_without_a_meeting_say_there_is_nothing_to_compare(data, no_meetings):
+    out = rc.changes_section(report(data, no_meetings))
+    assert "There is no earlier snapshot to compare with." in out
+
+
+def test_unknown_implementer_is_a_clear_error(data, no_meetings):
+    with pytest.raises(rc.UnknownImplementerError, match=r"unknown implementer 'NOPE'; known: IACHR, DPD, ECU"):
+        report(data, no_meetings, implementer="NOPE")
+
+
+def test_bad_as_of_is_a_clear_error(data, no_meetings):
+    with pytest.raises(rc.ReportParameterError, match="as_of must be an ISO date"):
+        report(data, no_meetings, as_of="next tuesday")
+
+
+def test_as_of_defaults_to_the_meetings_as_of(data, tmp_path):
+    meetings = tmp_path / "meetings.csv"
+    meetings.write_text(
+        "meeting_id,date,as_of,title_en,title_es,reporting_period_start,reporting_period_end,basis\n"
+        "m1,2006-03-16,2006-03-16,First,Primera,,,test\n"
+        "m2,,2007-03-31,Second,Segunda,,,test\n", encoding="utf-8")
+    rep = rc.open_report("IACHR", meeting="m2", data_path=data, meetings_file=meetings)
+    assert rep.as_of == dt.date(2007, 3, 31) and rep.meeting_id == "m2"
+    latest = rc.open_report("IACHR", data_path=data, meetings_file=meetings, today=dt.date(2007, 1, 1))
+    assert latest.meeting_id == "m1"
+    assert "Segunda" in rc.title_section(rc.open_report("IACHR", meeting="m2", lang="es", data_path=data,
+                                                        meetings_file=meetings), "report.overview.title")
+
+
+def test_unknown_language_is_a_clear_error(data, no_meetings):
+    with pytest.raises(Exception, match="unknown language 'fr'"):
+        report(data, no_meetings, lang="fr")
