@@ -117,3 +117,13 @@ def test_show_emits_html_only():
     data = cap.outputs[0].data
     assert set(data) == {"text/html", "text/plain"}  # no application/vnd.plotly.v1+json
     assert "oas-chart plotly-graph-div" in data["text/html"]
+
+
+def test_as_of_line_inside_the_range_and_a_note_when_far_away():
+    near = charts.timeline_chart(_milestones(), "en", as_of="2007-04-15")
+    assert [s.name for s in near.layout.shapes if s.name == "as_of"] == ["as_of"]
+    far = charts.timeline_chart(_milestones(), "es", as_of="2026-03-31")
+    assert not [s for s in far.layout.shapes if s.name == "as_of"]
+    note = [a.text for a in far.layout.annotations if a.name == "as_of"]
+    assert note == ["al 31 de marzo de 2026 →"]
+    assert pd.Timestamp(far.layout.xaxis.range[1]) < pd.Timestamp("2009-01-01")  # bars are not squashed

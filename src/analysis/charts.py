@@ -269,20 +269,27 @@ def timeline_chart(milestones: pd.DataFrame, lang: str = "en", as_of=None, title
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=esc(i18n.label("milestone_status", s, lang)),
                                  marker={"size": 12, "symbol": "square", "color": MILESTONE_COLORS[s]}))
     as_of_d = _d(as_of) if as_of is not None else None
-    if as_of_d:
+    dates = [*pd.to_datetime(rows["start"]).dropna(), *pd.to_datetime(rows["end"]).dropna()]
+    lo = min(dates) if dates else None
+    hi = max(dates) + pd.Timedelta(days=OPEN_END_DAYS) if dates else None
+    as_of_label = esc(i18n.t("chart.timeline.as_of", lang, date=i18n.fmt_date(as_of_d, lang))) if as_of_d else ""
+    # An as-of date years after the last milestone would squash the bars: note it at the edge instead.
+    far = bool(as_of_d and dates and not (lo - pd.Timedelta(days=365) <= pd.Timestamp(as_of_d) <= hi + pd.Timedelta(days=365)))
+    if as_of_d and not far:
         fig.add_shape(type="line", xref="x", yref="paper", x0=as_of_d, x1=as_of_d, y0=0, y1=1,
                       line={"dash": "dash", "color": "#212121", "width": 1}, name="as_of")
-        fig.add_annotation(x=as_of_d, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=esc(i18n.t("chart.timeline.as_of", lang, date=i18n.fmt_date(as_of_d, lang))))
+        fig.add_annotation(x=as_of_d, y=1, yref="paper", yanchor="bottom", showarrow=False, text=as_of_label)
+        lo, hi = min(lo, pd.Timestamp(as_of_d)) if lo is not None else pd.Timestamp(as_of_d), \
+            max(hi, pd.Timestamp(as_of_d)) if hi is not None else pd.Timestamp(as_of_d)
+    elif far:
+        fig.add_annotation(x=1, xref="paper", y=1, yref="paper", yanchor="bottom", xanchor="right",
+                           showarrow=False, text=("← " if pd.Timestamp(as_of_d) < lo else "") + as_of_label
+                           + (" →" if pd.Timestamp(as_of_d) > hi else ""), name="as_of")
     _layout(fig, title or i18n.t("chart.timeline.title", lang), i18n.t("chart.timeline.x", lang),
             i18n.t("chart.timeline.y", lang), height=max(260, 140 + 30 * len(rows)))
-    dates = [d for d in [*pd.to_datetime(rows["start"]).dropna(), *pd.to_datetime(rows["end"]).dropna()]]
-    if as_of_d:
-        dates.append(pd.Timestamp(as_of_d))
-    if dates:
-        lo, hi = min(dates), max(dates)
-        pad = pd.Timedelta(days=max(30, (hi - lo).days * 0.05))
-        fig.update_xaxes(type="date", range=[lo - pad, hi + pd.Timedelta(days=OPEN_END_DAYS) + pad])
+    if lo is not None:
+        pad = pd.Timedelta(days=max(30, (hi - lo).days * 0.03))
+        fig.update_xaxes(type="date", range=[lo - pad, hi + pad])
     fig.update_yaxes(tickmode="array", tickvals=list(range(len(rows))),
                      ticktext=[esc(v) for v in rows["milestone_id"]], autorange="reversed",
                      range=[len(rows) - 0.5, -0.5], showgrid=False, zeroline=False)
