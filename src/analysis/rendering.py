@@ -15,11 +15,10 @@ True
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-import nbformat
 
 PROGRAM_TITLE = {
     "en": "Inter-American Program for the Promotion and Protection of the Human Rights of Migrants, "
@@ -94,14 +93,16 @@ def plotly_js() -> str:
 def _plotly_div(figure: dict, n: int) -> str:
     import plotly.io as pio
 
-    fig = pio.from_json(__import__("json").dumps(figure), skip_invalid=True)
+    fig = pio.from_json(json.dumps(figure), skip_invalid=True)
     body = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"oas-mime-chart-{n}",
                        config={"displayModeBar": False})
     return f'<div class="oas-chart">{body}</div>'
 
 
-def prepare_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def prepare_notebook(nb):
     """A copy whose outputs render without any network: plotly JSON becomes an inline div."""
+    import nbformat  # imported here: importing it costs seconds (jsonschema grammars)
+
     nb = nbformat.from_dict(nb)  # deep copy
     n = 0
     for cell in nb.cells:
@@ -117,7 +118,7 @@ def prepare_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def render_body(nb: nbformat.NotebookNode) -> str:
+def render_body(nb) -> str:
     """The outputs of ``nb`` as an HTML fragment: no code, no prompts."""
     from nbconvert import HTMLExporter
 
@@ -199,6 +200,57 @@ def wrap_page(fragment: str, header: ReportHeader) -> str:
     )
 
 
-def render_html(nb: nbformat.NotebookNode, header: ReportHeader) -> str:
+def render_html(nb, header: ReportHeader) -> str:
     """The executed notebook ``nb`` as a self-contained page."""
     return wrap_page(render_body(nb), header)
+
+
+INDEX_LABELS = {
+    "title": "Reports", "report": "Report", "implementer": "Implementer", "status": "Status",
+    "files": "Files", "duration": "Seconds", "note": "Note", "en": "English", "es": "Español",
+}
+
+
+def index_page(manifest: dict, exists=lambda path: True) -> str:
+    """The meeting's index: every report with its status and links; self-contained."""
+    e = html.escape
+    meeting = manifest.get("meeting", {})
+    summary = manifest.get("summary", {})
+    rows_by_lang: dict[str, list[str]] = {}
+    for r in sorted(manifest.get("reports", []), key=lambda r: (r.get("lang", ""), r.get("notebook", "") != "implementer_report", r.get("title", ""))):
+        paths = r.get("paths", {})
+        links = []
+        for kind in ("html", "pdf", "notebook", "log"):
+            path = paths.get(kind)
+            if path and exists(path) and (kind != "log" or r.get("status") == "failed"):
+                links.append(f'<a href="{e(path, quote=True)}">{kind.upper() if kind in ("html", "pdf") else kind}</a>')
+        note = r.get("error") or r.get("reason") or ""
+        status = r.get("status", "")
+        duration = r.get("duration_s")
+        rows_by_lang.setdefault(r.get("lang", ""), []).append(
+            f'<tr class="status-{e(status)}"><td>{e(r.get("title", ""))}</td><td>{e(r.get("implementer", ""))}</td>'
+            f'<td class="status">{e(status)}</td><td>{" · ".join(links)}</td>'
+            f'<td>{"" if duration is None else f"{duration:.1f}"}</td><td>{e(str(note))}</td></tr>')
+    sections = []
+    L = INDEX_LABELS
+    for lang, rows in rows_by_lang.items():
+        sections.append(
+            f'<h2>{e(L.get(lang, lang))}</h2><table><thead><tr><th>{L["report"]}</th><th>{L["implementer"]}</th>'
+            f'<th>{L["status"]}</th><th>{L["files"]}</th><th>{L["duration"]}</th><th>{L["note"]}</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+    inputs = manifest.get("inputs", {})
+    facts = "".join(f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>" for k, v in (
+        ("Meeting", meeting.get("title_en", "")), ("As of", meeting.get("as_of", "")),
+        ("Date basis", meeting.get("basis", "")), ("Data version", inputs.get("data_version", "")),
+        ("Generated", manifest.get("generated_at", "")),
+        ("Summary", ", ".join(f"{v} {k}" for k, v in summary.items())),
+    ))
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<title>{e(L["title"])}: {e(str(meeting.get("meeting_id", "")))}</title>\n<style>{CSS}\n'
+        ".status-failed .status { color: #a40000; font-weight: bold; } .status-ok .status { color: #176b2c; }"
+        "</style>\n</head>\n<body>\n"
+        f'<header class="oas-header"><p class="program">{e(PROGRAM_TITLE["en"])}</p>'
+        f'<h1 class="oas-title">{e(L["title"])}: {e(str(meeting.get("title_en", "")))}</h1><dl>{facts}</dl></header>\n'
+        f'<main>{"".join(sections)}<p><a href="manifest.json">manifest.json</a></p></main>\n</body>\n</html>\n'
+    )
