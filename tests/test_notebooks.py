@@ -1,0 +1,148 @@
+"""The report notebooks: committed clean and thin, and executed by real papermill in real kernels.
+
+The executions run on the shipped data (data/program) when it validates; while
+the data is being extracted and does not validate, they run on the content
+fixture instead (tests/fixtures/content/dataset.py) so the notebooks are still
+exercised.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import config
+from analysis.errors import DataError
+from analysis.loading import load_dataset
+
+REPORTS = ("implementer_report", "program_overview", "absentee_voting")
+ALL = (*REPORTS, "explore")
+PARAMETERS = ("implementer", "meeting", "as_of", "lang", "data_path")
+
+
+def _read(name):
+    return nbformat.read(config.NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+
+
+def _parameters_cell(nb):
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell must be tagged 'parameters'"
+    return tagged[0]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_committed_without_outputs_or_execution_counts(name):
+    for cell in _read(name).cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_parameters_cell_is_tagged(name):
+    source = _parameters_cell(_read(name)).source
+    wanted = PARAMETERS if name in REPORTS else ("data_path", "lang", "as_of")
+    for p in wanted:
+        assert f"\n{p} = " in "\n" + source, f"{name}: parameter {p} missing"
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_report_notebooks_are_thin(name):
+    for cell in _read(name).cells:
+        assert cell.cell_type == "code", "headings come from analysis.i18n, not Markdown cells"
+        if "parameters" in cell.metadata.get("tags", []):
+            continue
+        code = [line for line in cell.source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        assert len(code) <= 3, f"{name}: a cell does more than call the library:\n{cell.source}"
+        assert not any(line.lstrip().startswith(("def ", "class ", "for ", "while ")) for line in code)
+
+
+# ---------------------------------------------------------------- real executions
+
+
+@pytest.fixture(scope="module")
+def data_path(tmp_path_factory):
+    try:
+        load_dataset()
+        return ""
+    except DataError:
+        spec = importlib.util.spec_from_file_location(
+            "content_fixture", Path(__file__).parent / "fixtures" / "content" / "dataset.py")
+        fixture = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(fixture)
+        return str(fixture.write_fixture(tmp_path_factory.mktemp("content") / "program"))
+
+
+def _execute(tmp_path, name, **parameters):
+    import papermill
+
+    out = tmp_path / f"{name}.out.ipynb"
+    papermill.execute_notebook(str(config.NOTEBOOKS_DIR / f"{name}.ipynb"), str(out), parameters=parameters,
+                               kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+    return nbformat.read(out, as_version=4)
+
+
+def _html(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            assert o.output_type != "error", f"{o.get('ename')}: {o.get('evalue')}"
+            assert "application/vnd.plotly.v1+json" not in o.get("data", {}), "charts must go through charts.show"
+            parts.append(o.get("data", {}).get("text/html", ""))
+    return "\n".join(parts)
+
+
+def _check_offline_charts(html):
+    assert html.count('class="oas-chart plotly-graph-div"') >= 1
+    assert "<script src" not in html.lower() and "cdn." not in html.lower()
+
+
+@pytest.mark.slow
+def test_implementer_report_in_english(tmp_path, data_path):
+    html = _html(_execute(tmp_path, "implementer_report", implementer="IACHR", lang="en", data_path=data_path,
+                          as_of="2007-03-31"))
+    for h in ("Key figures", "Mandates", "Actions carried out", "Actions planned", "Milestone timeline",
+              "Milestones overdue or due", "Indicators", "Data-quality notes", "Changes since the last meeting",
+              "Sources"):
+        assert f">{h}</h2>" in html, h
+    assert '<h1 id="title">Implementer report: Inter-American Commission on Human Rights</h1>' in html
+    _check_offline_charts(html)
+
+
+@pytest.mark.slow
+def test_implementer_report_in_spanish(tmp_path, data_path):
+    html = _html(_execute(tmp_path, "implementer_report", implementer="IACHR", lang="es", data_path=data_path))
+    for h in ("Cifras clave", "Mandatos", "Acciones realizadas", "Acciones previstas", "Cronograma de hitos",
+              "Hitos vencidos o en curso", "Indicadores", "Notas sobre la calidad de los datos",
+              "Cambios desde la última reunión", "Fuentes"):
+        assert f">{h}</h2>" in html, h
+    assert "Key figures" not in html and ">Mandates<" not in html
+    assert "se cita tal como fue escrito, en inglés" in html
+    _check_offline_charts(html)
+
+
+@pytest.mark.slow
+def test_overview_in_spanish_and_voting_abroad_in_english(tmp_path, data_path):
+    overview = _html(_execute(tmp_path, "program_overview", lang="es", data_path=data_path))
+    for h in ("Cobertura de los mandatos", "Cronograma de hitos", "Estado de los informes", "Indicadores clave"):
+        assert f">{h}</h2>" in overview, h
+    assert "Responsables que no han informado nada" in overview
+    _check_offline_charts(overview)
+    voting = _html(_execute(tmp_path, "absentee_voting", lang="en", data_path=data_path))
+    assert "141,407" in voting and "Honduras" in voting and "Ecuador" in voting
+    assert "44.3%" in voting  # 4,541 / 10,260, computed by measures.derived_indicators
+    assert "not reported" in voting  # Ecuador's votes cast are not in the document
+    _check_offline_charts(voting)
+
+
+@pytest.mark.slow
+def test_backslash_quote_params_are_data_not_code(tmp_path, data_path):
+    import papermill
+
+    sentinel = tmp_path / "injected"
+    hostile = f'x\'"\\"); open(r"{sentinel}", "w")  # \\'
+    with pytest.raises(papermill.PapermillExecutionError) as err:
+        _execute(tmp_path, "implementer_report", implementer=hostile, lang="en", data_path=data_path)
+    assert err.value.ename == "UnknownImplementerError"
+    assert "unknown implementer 'x" in err.value.evalue and "known: IACHR" in err.value.evalue
+    assert not sentinel.exists()
