@@ -101,8 +101,23 @@ SUMMARY_COLUMNS = ("implementer_id", "name", "mandates", "mandates_action_report
                    "milestones_met", "milestones_overdue", "share_mandates_with_action")
 
 
+# Summary headers that analysis.i18n (shared with the reports) also names.
+I18N_KEYS = {"implementer_id": "label.implementer", "mandates": "label.mandates",
+             "actions_carried_out": "label.actions_carried_out", "actions_planned": "label.actions_planned",
+             "milestones": "label.milestones", "milestones_met": "label.milestones_met",
+             "milestones_overdue": "label.milestones_overdue",
+             "share_mandates_with_action": "label.share_mandates_with_action"}
+
+
 def label(key: str, lang: str) -> str:
-    """Label ``key`` in ``lang`` from this module's table."""
+    """Label ``key`` in ``lang``: from analysis.i18n where it has one, else this module's table."""
+    if key in I18N_KEYS:
+        try:
+            from analysis.i18n import t
+
+            return t(I18N_KEYS[key], lang)
+        except Exception:  # i18n absent, or without this key or language
+            pass
     return LABELS.get(lang, LABELS["en"]).get(key) or LABELS["en"][key]
 
 
