@@ -213,10 +213,14 @@ class Browser:
                                                 "returnByValue": True}, session=session)
         return result.get("result", {}).get("value", {})
 
-    def print_pdf(self, html_path: Path | str, pdf_path: Path | str) -> dict:
-        """Print ``html_path`` to ``pdf_path`` (atomically); return the chart counts."""
+    def print_pdf(self, html_path: Path | str, pdf_path: Path | str, wait_ms: int = 20000) -> dict:
+        """Print ``html_path`` to ``pdf_path`` (atomically); return the chart counts.
+
+        Raises :class:`BrowserError`, leaving any previous ``pdf_path`` untouched,
+        when the charts are not drawn within ``wait_ms``.
+        """
         session = self.open(html_path)
-        charts = self.charts_drawn(session)
+        charts = self.charts_drawn(session, wait_ms)
         if charts.get("timedOut"):
             raise BrowserError(f"only {charts.get('drawn')} of {charts.get('charts')} charts were drawn "
                                f"in {Path(html_path).name}")
