@@ -229,3 +229,21 @@ def test_bad_rows_are_refused_with_the_cell_and_a_fix(data, tmp_path, edits, exp
     cell = report[sheet][ref]
     assert cell.comment is not None and expected.split("(")[0][:20] in cell.comment.text
     assert cell.fill.start_color.rgb.endswith("FF9999")
+
+
+@pytest.mark.libreoffice
+def test_form_saved_again_by_libreoffice_is_read_the_same(data, tmp_path):
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice (soffice) is not installed; run 'make system-deps'")
+    filled = fill(make_form(data, tmp_path), tmp_path / "filled.xlsx", ROUND_TRIP)
+    r = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                        "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(filled)],
+                       capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    direct = ingest(filled, data, dry_run=True)
+    via_lo = ingest(tmp_path / "lo" / "filled.xlsx", data, dry_run=True)
+    strip = lambda cs: [c for c in cs if c.column not in ("section", "note")]  # these name the file and its hash
+    assert strip(via_lo.changes) == strip(direct.changes) and direct.changes
