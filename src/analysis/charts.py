@@ -193,13 +193,13 @@ def _d(value) -> dt.date | None:
     return pd.Timestamp(value).date()
 
 
-def _rect(fig, x0, x1, y, color, opacity, name, half=0.35, dash=None):
-    fig.add_shape(type="rect", xref="x", yref="y", x0=x0, x1=x1, y0=y - half, y1=y + half,
-                  fillcolor=color, opacity=opacity, layer="below", name=name,
-                  line={"width": 1 if dash else 0, "color": color, "dash": dash or "solid"})
+def _rect(shapes: list, x0, x1, y, color, opacity, name, half=0.35):
+    # Collected as dicts and set once: fig.add_shape per shape is quadratic in plotly.
+    shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": x0, "x1": x1, "y0": y - half, "y1": y + half,
+                   "fillcolor": color, "opacity": opacity, "layer": "below", "name": name, "line": {"width": 0}})
 
 
-def _fuzzy(fig, start: dt.date, end: dt.date, y, color, name, fade_left=True, fade_right=True):
+def _fuzzy(shapes: list, start: dt.date, end: dt.date, y, color, name, fade_left=True, fade_right=True):
     """A translucent span whose edges fade out in steps: the date is somewhere inside."""
     span = (end - start).days + 1
     edge = max(1.0, span * FUZZY_EDGE_SHARE)
@@ -207,14 +207,14 @@ def _fuzzy(fig, start: dt.date, end: dt.date, y, color, name, fade_left=True, fa
     step = edge / steps
     core0 = start + dt.timedelta(days=edge) if fade_left else start
     core1 = end + dt.timedelta(days=1) - (dt.timedelta(days=edge) if fade_right else dt.timedelta(0))
-    _rect(fig, core0, core1, y, color, FUZZY_CORE_OPACITY, f"{name}:core")
+    _rect(shapes, core0, core1, y, color, FUZZY_CORE_OPACITY, f"{name}:core")
     for k, op in enumerate(FUZZY_EDGE_OPACITIES):
         if fade_left:
             a = core0 - dt.timedelta(days=step * (k + 1))
-            _rect(fig, a, a + dt.timedelta(days=step), y, color, op, f"{name}:edge")
+            _rect(shapes, a, a + dt.timedelta(days=step), y, color, op, f"{name}:edge")
         if fade_right:
             b = core1 + dt.timedelta(days=step * k)
-            _rect(fig, b, b + dt.timedelta(days=step), y, color, op, f"{name}:edge")
+            _rect(shapes, b, b + dt.timedelta(days=step), y, color, op, f"{name}:edge")
 
 
 def timeline_chart(milestones: pd.DataFrame, lang: str = "en", as_of=None, title: str | None = None) -> go.Figure:
@@ -230,6 +230,7 @@ def timeline_chart(milestones: pd.DataFrame, lang: str = "en", as_of=None, title
     """
     rows = milestones[milestones["start"].notna() | milestones["end"].notna()].reset_index(drop=True)
     fig = go.Figure()
+    shapes, notes = [], []
     hover_x, hover_y, hover_data, hover_color = [], [], [], []
     for i, r in enumerate(rows.itertuples(index=False)):
         start, end = _d(r.start), _d(r.end)
@@ -239,20 +240,20 @@ def timeline_chart(milestones: pd.DataFrame, lang: str = "en", as_of=None, title
         recurring = bool(r.recurring) if pd.notna(r.recurring) else False
         precision = str(r.precision or "")
         if start and end and precision in EXACT_PRECISIONS and not recurring:
-            _rect(fig, start, end + dt.timedelta(days=1), i, color, 1.0, f"{name}:exact")
+            _rect(shapes, start, end + dt.timedelta(days=1), i, color, 1.0, f"{name}:exact")
             mid = start + (end - start) / 2
         elif start and end:
-            _fuzzy(fig, start, end, i, color, name)
+            _fuzzy(shapes, start, end, i, color, name)
             mid = start + (end - start) / 2
         elif start:  # recurring or "since X": known start, fading out to the right
-            _fuzzy(fig, start, start + dt.timedelta(days=OPEN_END_DAYS), i, color, name, fade_left=False)
+            _fuzzy(shapes, start, start + dt.timedelta(days=OPEN_END_DAYS), i, color, name, fade_left=False)
             mid = start
         else:  # "by X": known end, fading in from the left
-            _fuzzy(fig, end - dt.timedelta(days=OPEN_END_DAYS), end, i, color, name, fade_right=False)
+            _fuzzy(shapes, end - dt.timedelta(days=OPEN_END_DAYS), end, i, color, name, fade_right=False)
             mid = end
         if recurring:
-            fig.add_annotation(x=start or end, y=i, text="↻", showarrow=False, xanchor="right",
-                               xshift=-4, font={"size": 16, "color": color}, name=f"{name}:recurring")
+            notes.append({"x": start or end, "y": i, "text": "↻", "showarrow": False, "xanchor": "right",
+                          "xshift": -4, "font": {"size": 16, "color": color}, "name": f"{name}:recurring"})
         hover_x.append(mid)
         hover_y.append(i)
         hover_color.append(color)
@@ -268,6 +269,7 @@ def timeline_chart(milestones: pd.DataFrame, lang: str = "en", as_of=None, title
     for s in present:  # legend entries only
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=esc(i18n.label("milestone_status", s, lang)),
                                  marker={"size": 12, "symbol": "square", "color": MILESTONE_COLORS[s]}))
+    fig.update_layout(shapes=shapes, annotations=notes)
     as_of_d = _d(as_of) if as_of is not None else None
     dates = [*pd.to_datetime(rows["start"]).dropna(), *pd.to_datetime(rows["end"]).dropna()]
     lo = min(dates) if dates else None
