@@ -287,8 +287,10 @@ def timeline_chart(milestones: pd.DataFrame, lang: str = "en", as_of=None, title
         fig.add_annotation(x=1, xref="paper", y=1, yref="paper", yanchor="bottom", xanchor="right",
                            showarrow=False, text=("← " if pd.Timestamp(as_of_d) < lo else "") + as_of_label
                            + (" →" if pd.Timestamp(as_of_d) > hi else ""), name="as_of")
+    height = max(260, 140 + 30 * len(rows))
     _layout(fig, title or i18n.t("chart.timeline.title", lang), i18n.t("chart.timeline.x", lang),
-            i18n.t("chart.timeline.y", lang), height=max(260, 140 + 30 * len(rows)))
+            i18n.t("chart.timeline.y", lang), height=height)
+    fig.update_layout(legend={"y": -90 / (height - 120), "yanchor": "top"})  # just under the axis title
     if lo is not None:
         pad = pd.Timedelta(days=max(30, (hi - lo).days * 0.03))
         fig.update_xaxes(type="date", range=[lo - pad, hi + pad])
