@@ -230,4 +230,5 @@ class Browser:
             "marginTop": 0.6, "marginBottom": 0.7, "marginLeft": 0.55, "marginRight": 0.55,
             "preferCSSPageSize": False}, session=session)
         atomic_write_bytes(pdf_path, base64.b64decode(result["data"]))
+        os.chmod(pdf_path, 0o644)  # temporary files are created 0600
         return charts
