@@ -212,3 +212,25 @@ def test_every_command_is_documented():
     doc = (ROOT / "docs" / "follow-up.md").read_text(encoding="utf-8")
     for name in ("export", "template", "ingest", "changes", "snapshot"):
         assert f"python -m analysis {name}" in doc
+
+
+def test_every_mistake_in_a_row_is_reported_in_one_pass(data, tmp_path):
+    """A busy official's row: a wrong status word, an unknown mandate and a garbled period, all at once."""
+    form = tmp_path / "IACHR-es.xlsx"
+    made = cli("template", "--implementer", "IACHR", "--meeting", "2007", "--lang", "es", "--out", form, "--data", data)
+    assert made.returncode == 0, made.stderr
+    wb = openpyxl.load_workbook(form)
+    ws = wb["Acciones"]
+    row = next(r for r in range(2, ws.max_row + 1) if not ws.cell(r, 1).value and not ws.cell(r, 3).value)
+    for col, value in ((2, "prevista"), (3, "Compendio"), (4, "Q5 2007"), (5, "terminado"), (6, "IACHR-M9")):
+        ws.cell(row, col).value = value
+    wb.save(form)
+    before = (data / "actions.csv").read_bytes()
+    result = cli("ingest", form, "--data", data)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    errors = [l for l in result.stderr.splitlines() if l.startswith("error:") and f"row {row}," in l]
+    assert len(errors) == 3, result.stderr
+    assert any("column Estado" in l and "'terminado'" in l and "prevista, en ejecución" in l for l in errors)
+    assert any("unknown mandate 'IACHR-M9'" in l for l in errors)
+    assert any("period cannot be understood" in l and "'Q5 2007'" in l for l in errors)
+    assert (data / "actions.csv").read_bytes() == before

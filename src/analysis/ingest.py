@@ -46,7 +46,7 @@ from analysis.csv_io import BACKUP_DIR, write_tables
 from analysis.errors import AnalysisError, DataError, Problem
 from analysis.schema import TABLES
 from analysis.templates import (
-    ACTION_FIELDS, META_SHEET, MILESTONE_FIELDS, TEMPLATE_VERSION, label_to_code, meta_fingerprint,
+    ACTION_FIELDS, META_SHEET, MILESTONE_FIELDS, TEMPLATE_VERSION, label_to_code, meta_fingerprint, vocab_labels,
     presented_action, presented_milestone, raw_rows, row_fingerprint, text,
 )
 
@@ -284,29 +284,31 @@ def plan_ingest(wb, path: Path, sha256: str, raw: dict, meetings_ids: set[str] |
         if shown is None and vals["action_id"]:
             bad("action_id", _fix("an action id was typed in a new row", "leave the id of new rows empty; it is allocated on receipt"))
             continue
-        # vocabularies
+        # vocabularies: every cell of the row is checked, so one pass shows every mistake
+        row_ok = True
         kind = kinds.get(vals["kind"].lower()) if vals["kind"] else (shown[2]["kind"] if shown else "")
         if not kind:
-            bad("kind", _fix("the kind is missing or not in the list", "choose the kind from the drop-down list"))
-            continue
+            row_ok = False
+            bad("kind", _fix("the kind is missing or not in the list", "choose the kind from the drop-down list: "
+                             + ", ".join(vocab_labels("action_kind", lang).values())))
         status = statuses.get(vals["status"].lower()) if vals["status"] else ""
         if not status:
+            row_ok = False
             bad("status", _fix("the status is missing or not in the list",
-                               "choose the status from the drop-down list: " + ", ".join(sorted(
-                                   {k for k, v in statuses.items() if k != v}))))
-            continue
+                               "choose the status from the drop-down list: "
+                               + ", ".join(vocab_labels("lifecycle", lang).values())))
         mandate = ""
         if vals["mandate"]:
             mandate = vals["mandate"].split(":", 1)[0].strip()
             if mandate not in my_mandates:
+                row_ok = False
                 bad("mandate", _fix(f"unknown mandate '{mandate}' for {impl}",
                                     "choose the mandate from the drop-down list (sheet of mandates)"))
-                continue
         desc_col = TABLES["actions"].column("description")
         why = _check_text(desc_col, vals["description"])
         if why:
+            row_ok = False
             bad("description", _fix(f"the description {why}", "describe the action in a few words"))
-            continue
         year_ctx = acts[shown[0]]["year_context"].strip() if shown else ""
         start = end = ""
         if vals["period"]:
@@ -317,9 +319,11 @@ def plan_ingest(wb, path: Path, sha256: str, raw: dict, meetings_ids: set[str] |
                 start = p.start.isoformat() if p.start else ""
                 end = p.end.isoformat() if p.end else ""
             except PeriodError as exc:
+                row_ok = False
                 bad("period", _fix(f"the period cannot be understood ({exc})",
                                    "write it like 'March 2007', 'first semester of 2007' or 'marzo de 2007'"))
-                continue
+        if not row_ok:
+            continue
         submitted = {"action_id": vals["action_id"], "kind": kind, "description": vals["description"],
                      "period": vals["period"], "status": status, "mandate": mandate, "evidence": vals["evidence"]}
         if shown is None:
