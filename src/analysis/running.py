@@ -244,7 +244,7 @@ def _stop_warm_kernels() -> None:
         _stop_kernel(_WARM.popitem()[1])
 
 
-def _worker_init(stderr_path: str) -> None:
+def _worker_init(stderr_path: str, kernel_name: str, cwd: str) -> None:
     from multiprocessing.util import Finalize
 
     # Kernels inherit stderr and print start-up warnings there; keep them out of the terminal.
@@ -253,6 +253,7 @@ def _worker_init(stderr_path: str) -> None:
     os.close(fd)
     _skip_slow_jsonschema_formats()
     Finalize(None, _stop_warm_kernels, exitpriority=10)  # no kernel outlives its worker
+    _WARM[(kernel_name, cwd)] = _start_kernel(kernel_name, cwd)
 
 
 def execute_report(job: dict) -> dict:
@@ -378,6 +379,8 @@ def run_meeting(opts: RunOptions) -> RunResult:
             to_print.append(r)
         else:
             to_execute.append(r)
+    # Program-wide reports are the longest: start them first so no worker idles at the end.
+    to_execute.sort(key=lambda r: r.implementer != "")
 
     browser = None
     if "pdf" in formats and (to_execute or to_print):
@@ -402,7 +405,7 @@ def run_meeting(opts: RunOptions) -> RunResult:
         nonlocal browser
         t0 = time.perf_counter()
         try:
-            if browser.proc is None:
+            if browser.proc is None:  # not started yet, or closed after an error
                 browser.start()
             browser.print_pdf(meeting_dir / r.paths["html"], inside(meeting_dir, r.paths["pdf"]))
             entry["outputs"]["pdf"] = {"path": r.paths["pdf"], "key": format_key(r.key, "pdf")}
@@ -416,20 +419,22 @@ def run_meeting(opts: RunOptions) -> RunResult:
     (meeting_dir / "logs").mkdir(exist_ok=True)
     started = time.perf_counter()
     pool = None
+    futures: dict = {}
     try:
         if to_execute:
-            _preload()
+            _preload()  # before the fork, so that workers share it instead of each loading it
             ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
             pool = ProcessPoolExecutor(max_workers=min(jobs, len(to_execute)), mp_context=ctx,
-                                       initializer=_worker_init, initargs=(str(meeting_dir / "logs" / "kernels.stderr"),))
+                                       initializer=_worker_init,
+                                       initargs=(str(meeting_dir / "logs" / "kernels.stderr"), opts.kernel_name,
+                                                 str(opts.notebooks_dir)))
             workers = min(jobs, len(to_execute))
-            futures = {}
             for i, r in enumerate(to_execute):
                 job = _job(r, meeting, meeting_dir, opts, ds.version)
                 job["prewarm"] = i < len(to_execute) - workers  # the last ones have no successor
                 futures[pool.submit(execute_report, job)] = r
-        else:
-            futures = {}
+        if browser is not None:
+            browser.start()  # boots while the first notebooks run
         for r in to_print:  # HTML is current, only the PDF is missing
             entry = entries[r.report_id]
             entry["status"] = "ok"
@@ -471,17 +476,19 @@ def run_meeting(opts: RunOptions) -> RunResult:
 
 
 def _preload() -> None:
-    # Workers are forked from here: what is imported now is not imported again in each worker.
+    # What every worker needs (papermill, nbconvert's compiled templates, plotly.js), loaded once.
     _skip_slow_jsonschema_formats()
     import jupyter_client.manager  # noqa: F401
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
-    from nbconvert import HTMLExporter
+    import nbformat
+    from nbformat.v4 import new_notebook
 
-    from analysis.rendering import plotly_js
+    from analysis.rendering import render_body, plotly_js
 
     plotly_js()
-    HTMLExporter(template_name="basic")
+    render_body(new_notebook())  # compiles the templates once, before the fork
+    nbformat.validate(new_notebook())
 
 
 def _job(r: Report, meeting: Meeting, meeting_dir: Path, opts: RunOptions, data_version: str) -> dict:
