@@ -87,6 +87,9 @@ class Browser:
 
     # -- process ---------------------------------------------------------
     def start(self) -> "Browser":
+        self._session = None
+        self._events = []
+        self._buffer = b""
         self._profile = tempfile.mkdtemp(prefix="oas-chromium-")
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
@@ -219,7 +222,11 @@ class Browser:
         Raises :class:`BrowserError`, leaving any previous ``pdf_path`` untouched,
         when the charts are not drawn within ``wait_ms``.
         """
-        session = self.open(html_path)
+        # Always load from the same URL: V8 then reuses its compiled plotly.js (keyed by
+        # source and URL) instead of compiling 4 MB of script per report (~3x faster).
+        stage = Path(self._profile) / "report.html"
+        shutil.copyfile(html_path, stage)
+        session = self.open(stage)
         charts = self.charts_drawn(session, wait_ms)
         if charts.get("timedOut"):
             raise BrowserError(f"only {charts.get('drawn')} of {charts.get('charts')} charts were drawn "

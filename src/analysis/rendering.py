@@ -225,10 +225,17 @@ def index_page(manifest: dict, exists=lambda path: True) -> str:
     for r in sorted(manifest.get("reports", []), key=lambda r: (r.get("lang", ""), r.get("notebook", "") != "implementer_report", r.get("title", ""))):
         paths = r.get("paths", {})
         links = []
+        outputs = r.get("outputs")
         for kind in ("html", "pdf", "notebook", "log"):
             path = paths.get(kind)
-            if path and exists(path) and (kind != "log" or r.get("status") == "failed"):
-                links.append(f'<a href="{e(path, quote=True)}">{kind.upper() if kind in ("html", "pdf") else kind}</a>')
+            if not path or not exists(path) or (kind == "log" and r.get("status") != "failed"):
+                continue
+            label = kind.upper() if kind in ("html", "pdf") else kind
+            if kind in ("html", "pdf") and outputs is not None and kind not in outputs:
+                if r.get("status") != "failed":
+                    continue  # a file left from an older run that this run did not produce
+                label = f"previous {label}"  # the last good version, kept when this run failed
+            links.append(f'<a href="{e(path, quote=True)}">{e(label)}</a>')
         note = r.get("error") or r.get("reason") or ""
         status = r.get("status", "")
         duration = r.get("duration_s")

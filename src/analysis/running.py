@@ -84,6 +84,7 @@ class RunOptions:
     progress: bool | None = None  # None: a bar when stderr is a terminal
     kernel_name: str = "python3"
     chromium: str | None = None
+    cell_timeout: int = 600  # seconds one cell may run before its report fails
     log: object = None  # callable(str) for plain log lines; default prints to stderr
 
 
@@ -226,7 +227,10 @@ def _start_kernel(kernel_name: str, cwd: str):
     from jupyter_client.manager import AsyncKernelManager
 
     km = AsyncKernelManager(kernel_name=kernel_name)
-    asyncio.run(km.start_kernel(cwd=cwd, extra_arguments=[f"--IPKernelApp.exec_lines={_PRELOAD_CELL}"]))
+    asyncio.run(km.start_kernel(cwd=cwd, extra_arguments=[
+        f"--IPKernelApp.exec_lines={_PRELOAD_CELL}",
+        "--HistoryManager.enabled=False",  # no SQLite history for a batch run
+    ]))
     return km
 
 
@@ -288,7 +292,8 @@ def execute_report(job: dict) -> dict:
             _WARM[where] = _start_kernel(*where)
         executed = papermill.execute_notebook(
             job["notebook_path"], str(tmp), parameters=job["parameters"], kernel_name=job["kernel_name"],
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False, cwd=job["cwd"], km=km)
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False, cwd=job["cwd"], km=km,
+            execution_timeout=job["cell_timeout"])
     except PapermillExecutionError as exc:
         result.update(status="failed", error=f"cell {exc.cell_index + 1}: {exc.ename}: {exc.evalue}")
         log = "\n".join(_ANSI.sub("", line) for line in exc.traceback)
@@ -435,6 +440,7 @@ def run_meeting(opts: RunOptions) -> RunResult:
                 futures[pool.submit(execute_report, job)] = r
         if browser is not None:
             browser.start()  # boots while the first notebooks run
+            _BROWSER_VERSION["version"] = browser.version
         for r in to_print:  # HTML is current, only the PDF is missing
             entry = entries[r.report_id]
             entry["status"] = "ok"
@@ -493,7 +499,7 @@ def _preload() -> None:
 
 def _job(r: Report, meeting: Meeting, meeting_dir: Path, opts: RunOptions, data_version: str) -> dict:
     return {"report_id": r.report_id, "notebook_path": str(r.notebook_path), "parameters": r.parameters,
-            "paths": r.paths, "meeting_dir": str(meeting_dir), "kernel_name": opts.kernel_name,
+            "paths": r.paths, "meeting_dir": str(meeting_dir), "kernel_name": opts.kernel_name, "cell_timeout": opts.cell_timeout,
             "cwd": str(Path(opts.notebooks_dir)),
             "header": {"title": r.title, "meeting": meeting.title(r.lang), "as_of": meeting.as_of.isoformat(),
                        "data_version": data_version, "lang": r.lang}}
@@ -507,6 +513,9 @@ def _progress(total: int, wanted: bool | None):
     from tqdm import tqdm
 
     return tqdm(total=total, unit="report", file=sys.stderr)
+
+
+_BROWSER_VERSION: dict[str, str] = {}
 
 
 def _write_manifest(path: Path, meeting: Meeting, opts: RunOptions, data_version: str, source_hash: str,
@@ -525,7 +534,7 @@ def _write_manifest(path: Path, meeting: Meeting, opts: RunOptions, data_version
                 "notebooks_dir": str(opts.notebooks_dir), "data_path": str(opts.data_path or config.PROGRAM_DIR),
                 "elapsed_s": round(elapsed, 3) if elapsed is not None else None},
         "inputs": {"data_version": data_version, "package_source_sha256": source_hash,
-                   "package_versions": package_versions()},
+                   "package_versions": {**package_versions(), "chromium": _BROWSER_VERSION.get("version", "")}},
         "summary": {s: sum(1 for e in reports if e["status"] == s) for s in ("ok", "failed", "skipped")},
         "reports": reports,
     }
