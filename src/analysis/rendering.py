@@ -63,6 +63,12 @@ th { background: #eef2f6; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
   .oas-block, .oas-chart, table, figure { break-inside: avoid; page-break-inside: avoid; }
+  /* A table longer than a page must break, but never inside a row; its header repeats. */
+  table { width: 100%; font-size: 8.5pt; }
+  thead { display: table-header-group; }
+  tr, td, th { break-inside: avoid; page-break-inside: avoid; }
+  th, td { padding: .15rem .3rem; overflow-wrap: break-word; }
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; padding: 0 !important; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   nav.oas-toc a { color: inherit; text-decoration: none; }
 }
