@@ -342,6 +342,30 @@ def _up_to_date(prev: dict | None, report: Report, fmt: str, meeting_dir: Path) 
     return out.get("key") == format_key(report.key, fmt) and (meeting_dir / report.paths[fmt]).is_file()
 
 
+def _keep_snapshot(meeting: Meeting, data_path: Path | None, version: str, say) -> None:
+    """Keep the tables this meeting's reports are made from, the base of the next meeting's "what changed".
+
+    Only the master tables (``data/program``) are snapshotted: another folder
+    or a workbook is someone's copy, not the program's record. A snapshot is
+    rewritten only when the data changed since the meeting's last one.
+    """
+    import json as _json
+
+    from analysis.changes import save_snapshot, snapshot_root
+
+    source = Path(data_path) if data_path is not None else config.PROGRAM_DIR
+    if not source.is_dir() or source.resolve() != config.PROGRAM_DIR.resolve():
+        return
+    info = Path(snapshot_root(data_path)) / str(meeting.meeting_id) / "snapshot.json"
+    try:
+        if _json.loads(info.read_text(encoding="utf-8")).get("data_version") == version:
+            return
+    except (OSError, ValueError):
+        pass
+    dest = save_snapshot(meeting.meeting_id, source)
+    say(f"snapshot of the data for meeting {meeting.meeting_id}: {dest}")
+
+
 def run_meeting(opts: RunOptions) -> RunResult:
     """Produce every report of ``opts.meeting``; failures are recorded, not raised."""
     from analysis.loading import load_dataset
@@ -357,6 +381,7 @@ def run_meeting(opts: RunOptions) -> RunResult:
         opts = dataclasses.replace(opts, data_path=Path(opts.data_path).resolve())
     opts = dataclasses.replace(opts, notebooks_dir=Path(opts.notebooks_dir).resolve())
     ds = load_dataset(opts.data_path)
+    _keep_snapshot(meeting, opts.data_path, ds.version, say)
     reports = plan_reports(ds, meeting, Path(opts.notebooks_dir), opts.langs, opts.implementers, opts.data_path)
     source_hash = package_source_hash()
     key_reports(reports, ds.version, source_hash, meeting)
