@@ -109,3 +109,15 @@ def test_index_escapes_and_links():
     assert 'href="logs/en/y.log"' in page and 'href="en/y.html"' not in page
     assert "RuntimeError: &lt;bad&gt;" in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+
+
+def test_index_marks_previous_version_of_a_failed_report_and_hides_stale_files():
+    manifest = {"meeting": {"meeting_id": "2006"}, "reports": [
+        {"report_id": "en/a", "lang": "en", "title": "A", "status": "failed", "outputs": {}, "error": "boom",
+         "paths": {"html": "en/a.html", "pdf": "en/a.pdf", "log": "logs/en/a.log"}},
+        {"report_id": "en/b", "lang": "en", "title": "B", "status": "ok", "outputs": {"html": {"path": "en/b.html"}},
+         "paths": {"html": "en/b.html", "pdf": "en/b.pdf"}}]}
+    page = index_page(manifest, exists=lambda p: True)
+    assert '<a href="en/a.html">previous HTML</a>' in page
+    assert 'href="en/b.html"' in page
+    assert 'href="en/b.pdf"' not in page  # a PDF this run did not make (e.g. --format html) is not linked

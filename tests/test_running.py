@@ -239,3 +239,24 @@ def test_failed_rerun_keeps_previous_good_html(hostile_run, tmp_path):
     assert {e["report_id"]: e["status"] for e in again.entries}["en/iachr"] == "failed"
     assert good.read_bytes() == before  # the last good report is still there
     assert not list(good.parent.glob(".*.tmp"))
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@needs_chromium
+def test_pdf_added_later_is_printed_without_executing(tmp_path):
+    opts = RunOptions(MEETING, langs=("en",), formats=("html",), jobs=1, out_dir=tmp_path, notebooks_dir=NOTEBOOKS,
+                      data_path=DATA, implementers=("ECU",), progress=False, log=lambda line: None)
+    first = run_meeting(opts)
+    assert first.ok and not list(first.meeting_dir.rglob("*.pdf"))
+    executed = first.meeting_dir / "notebooks" / "en" / "ecu.ipynb"
+    html = first.meeting_dir / "en" / "ecu.html"
+    stamps = (executed.stat().st_mtime_ns, html.stat().st_mtime_ns)
+    lines = []
+    second = run_meeting(RunOptions(**{**opts.__dict__, "formats": ("html", "pdf"), "log": lines.append}))
+    assert second.ok
+    assert (first.meeting_dir / "en" / "ecu.pdf").read_bytes().startswith(b"%PDF")
+    assert (executed.stat().st_mtime_ns, html.stat().st_mtime_ns) == stamps  # not executed nor re-rendered
+    assert all("(PDF only)" in line for line in lines) and len(lines) == 3
+    third = run_meeting(RunOptions(**{**opts.__dict__, "formats": ("html", "pdf")}))
+    assert [e["status"] for e in third.entries] == ["skipped"] * 3
