@@ -9,7 +9,7 @@ today; ``next`` is the earliest one whose ``as_of`` is after today.
 >>> resolve_meeting(ms, "next", today=dt.date(2026, 11, 29)).meeting_id
 '2027'
 >>> resolve_meeting(ms, None, today=dt.date(2026, 11, 29)).meeting_id
-'2026'
+'2007'
 """
 
 from __future__ import annotations
