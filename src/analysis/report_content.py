@@ -411,10 +411,7 @@ def indicators_section(rep: Report) -> Html:
     parts = [heading(rep.t("heading.indicators"), 2, id="indicators")]
     if obs.empty:
         return join([*parts, _empty(rep, "text.no_indicators")])
-    parts.append(_observations_table(rep, obs))
-    derived = _derived_table(rep, obs)
-    if derived is not None:
-        parts += [paragraph(rep.t("text.turnout_note"), "oas-note"), derived]
+    parts += _figures(rep, obs)
     for ind, group in obs.groupby("indicator_id", sort=False):
         if len(group) < 2:
             continue
@@ -540,11 +537,16 @@ def key_indicators_section(rep: Report) -> Html:
     parts = [heading(rep.t("heading.key_indicators"), 2, id="key-indicators")]
     if obs.empty:
         return join([*parts, _empty(rep, "text.no_indicators")])
-    parts.append(_observations_table(rep, obs))
+    return join([*parts, *_figures(rep, obs)])
+
+
+def _figures(rep: Report, obs: pd.DataFrame) -> list[Html]:
+    """The observations table, then the derived values (computed, never typed) with their note."""
+    parts = [_observations_table(rep, obs)]
     derived = _derived_table(rep, obs)
     if derived is not None:
         parts += [paragraph(rep.t("text.turnout_note"), "oas-note"), derived]
-    return join(parts)
+    return parts
 
 
 # ---------------------------------------------------------------- voting abroad
