@@ -117,6 +117,13 @@ def test_round_trip_changes_exactly_what_was_filled_in(data, tmp_path):
     assert ch["status_changes"][["action_id", "old_status", "new_status"]].values.tolist() == [["IACHR-P1", "planned", "in_progress"]]
     assert list(ch["milestones_newly_met"]["milestone_id"]) == ["IACHR-C1"]
 
+    # and the report shows it, in Spanish too
+    from analysis import report_content as rc
+
+    for lang, heading in (("en", "Changes since the last meeting"), ("es", "Cambios desde la última reunión")):
+        section = str(rc.changes_section(rc.open_report("IACHR", meeting="2007", lang=lang, data_path=str(data))))
+        assert heading in section and "IACHR-A3" in section and "IACHR-C1" in section
+
 
 def test_dry_run_changes_nothing(data, tmp_path):
     before = snapshot_bytes(data)
