@@ -194,3 +194,17 @@ def test_as_of_defaults_to_the_meetings_as_of(data, tmp_path):
 def test_unknown_language_is_a_clear_error(data, no_meetings):
     with pytest.raises(Exception, match="unknown language 'fr'"):
         report(data, no_meetings, lang="fr")
+
+
+def test_one_source_link_per_distinct_source_in_the_voting_table(tmp_path):
+    """Honduras' registered and voted figures cite the same sentence: one link, not two."""
+    import re
+
+    from analysis import config
+
+    html = str(rc.absentee_section(rc.open_report(None, meeting="2007", lang="en", data_path=str(config.PROGRAM_DIR))))
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    for row in rows:
+        links = re.findall(r'href="#source-(\d+)"', row)
+        assert len(links) == len(set(links)), row
+    assert any("Honduras" in r and re.search(r'href="#source-\d+"', r) for r in rows)

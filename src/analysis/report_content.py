@@ -574,7 +574,8 @@ def absentee_section(rep: Report) -> Html:
     for ind in indicators:
         table[ind] = [_fmt_value(rep.ds, ind, v, rep.lang) for v in frame[ind]]
         labels[ind] = indicator_name(rep.ds, ind, rep.lang)
-    table["source"] = [join([rep.ref(obs.loc[o, "section"], obs.loc[o, "excerpt"]) for o in ids.split(";") if o], " ")
+    table["source"] = [join([rep.ref(sec, exc) for sec, exc in dict.fromkeys(  # one link per distinct source
+        (obs.loc[o, "section"], obs.loc[o, "excerpt"]) for o in ids.split(";") if o)], " ")
                        for ids in frame["observation_ids"]]
     parts += [html_table(table, rep.lang, labels),
               paragraph(rep.t("text.not_reported_note"), "oas-note"),
