@@ -23,6 +23,14 @@ def mini(tmp_path) -> Path:
     return dst
 
 
+def copy_excel_fixture(tmp_path: Path) -> Path:
+    """Copy tests/fixtures/excel (tables and meetings) to ``tmp_path/data``; return its ``program`` folder."""
+    program = tmp_path / "data" / "program"
+    shutil.copytree(FIXTURES / "excel" / "program", program)
+    shutil.copy(FIXTURES / "excel" / "meetings.csv", tmp_path / "data" / "meetings.csv")
+    return program
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run ``python -m analysis ARGS`` as a user would, capturing output."""
     full_env = {**os.environ, **(env or {})}

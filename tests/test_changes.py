@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,16 +11,14 @@ import pytest
 
 from analysis.changes import CHANGE_KEYS, changes_between, changes_for_meeting, save_snapshot
 from analysis.loading import data_version, load_dataset
+from conftest import copy_excel_fixture
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "excel"
 
 
 @pytest.fixture
 def data(tmp_path) -> Path:
-    program = tmp_path / "data" / "program"
-    shutil.copytree(FIX / "program", program)
-    shutil.copy(FIX / "meetings.csv", tmp_path / "data" / "meetings.csv")
-    return program
+    return copy_excel_fixture(tmp_path)
 
 
 def evolved(ds):

@@ -7,7 +7,6 @@ no traceback. Every run works on a copy of the fixture data in tmp_path.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,9 +14,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import copy_excel_fixture
 
 ROOT = Path(__file__).resolve().parents[1]
-FIX = ROOT / "tests" / "fixtures" / "excel"
 
 BOMB_XML = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -32,10 +31,7 @@ def cli(*args, cwd=None) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def data(tmp_path) -> Path:
-    program = tmp_path / "data" / "program"
-    shutil.copytree(FIX / "program", program)
-    shutil.copy(FIX / "meetings.csv", tmp_path / "data" / "meetings.csv")
-    return program
+    return copy_excel_fixture(tmp_path)
 
 
 @pytest.fixture

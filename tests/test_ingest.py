@@ -23,6 +23,7 @@ from analysis.provenance import check_excerpts
 from analysis.templates import write_template
 from analysis.validation import validate_raw
 from analysis import config
+from conftest import copy_excel_fixture
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "excel"
 TABLES = ("actions", "action_mandates", "milestones")
@@ -30,10 +31,7 @@ TABLES = ("actions", "action_mandates", "milestones")
 
 @pytest.fixture
 def data(tmp_path) -> Path:
-    program = tmp_path / "data" / "program"
-    shutil.copytree(FIX / "program", program)
-    shutil.copy(FIX / "meetings.csv", tmp_path / "data" / "meetings.csv")
-    return program
+    return copy_excel_fixture(tmp_path)
 
 
 def make_form(data: Path, tmp_path: Path, lang="es", implementer="IACHR") -> Path:
