@@ -351,12 +351,12 @@ def _keep_snapshot(meeting: Meeting, data_path: Path | None, version: str, say) 
     """
     import json as _json
 
-    from analysis.changes import save_snapshot, snapshot_root
+    from analysis.changes import SNAPSHOT_INFO, save_snapshot, snapshot_root
 
     source = Path(data_path) if data_path is not None else config.PROGRAM_DIR
     if not source.is_dir() or source.resolve() != config.PROGRAM_DIR.resolve():
         return
-    info = Path(snapshot_root(data_path)) / str(meeting.meeting_id) / "snapshot.json"
+    info = Path(snapshot_root(data_path)) / str(meeting.meeting_id) / SNAPSHOT_INFO
     try:
         if _json.loads(info.read_text(encoding="utf-8")).get("data_version") == version:
             return
