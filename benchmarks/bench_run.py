@@ -41,10 +41,10 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from analysis import config  # noqa: E402
-from analysis.loading import load_dataset  # noqa: E402
-from analysis.meetings import load_meetings, resolve_meeting  # noqa: E402
-from analysis.pdf import find_chromium  # noqa: E402
-from analysis.running import plan_reports  # noqa: E402
+from analysis.dataset.loading import load_dataset  # noqa: E402
+from analysis.dataset.meetings import load_meetings, resolve_meeting  # noqa: E402
+from analysis.run.pdf import find_chromium  # noqa: E402
+from analysis.run.runner import plan_reports  # noqa: E402
 
 
 def timed(cmd: list[str], **kw) -> float:

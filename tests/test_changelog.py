@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.changelog import COLUMNS, LogEntry, append_changes, ingested_at, read_changelog
+from analysis.store.changelog import COLUMNS, LogEntry, append_changes, ingested_at, read_changelog
 
 
 def entry(key="IACHR-A1", new="completed", sha="a" * 64):

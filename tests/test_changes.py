@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.changes import CHANGE_KEYS, changes_between, changes_for_meeting, save_snapshot
-from analysis.loading import data_version, load_dataset
+from analysis.store.snapshots import CHANGE_KEYS, changes_between, changes_for_meeting, save_snapshot
+from analysis.dataset.loading import data_version, load_dataset
 from conftest import copy_excel_fixture
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "excel"

@@ -1,11 +1,11 @@
-"""Tests for analysis.charts: language, escaping, fuzzy spans and offline HTML."""
+"""Tests for analysis.report.charts: language, escaping, fuzzy spans and offline HTML."""
 
 import json
 
 import pandas as pd
 import pytest
 
-from analysis import charts
+from analysis.report import charts
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

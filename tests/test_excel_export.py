@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from analysis.csv_io import export_csv, spreadsheet_safe
-from analysis.excel_export import build_workbook, clean_text, export_workbook
-from analysis.loading import load_dataset
-from analysis.meetings import load_meetings, resolve_meeting
+from analysis.store.csv_io import export_csv, spreadsheet_safe
+from analysis.excel.export import build_workbook, clean_text, export_workbook
+from analysis.dataset.loading import load_dataset
+from analysis.dataset.meetings import load_meetings, resolve_meeting
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "excel"
 HOSTILE = '=HYPERLINK("http://evil.example","x")'

@@ -6,7 +6,7 @@ import pytest
 
 from analysis import i18n
 from analysis.measures import MANDATE_STATUSES, MILESTONE_STATUSES
-from analysis.schema import (ACTION_KINDS, COMPLIANCE_LEVELS, IMPLEMENTER_KINDS, LIFECYCLE_STATUSES, PRECISIONS,
+from analysis.dataset.schema import (ACTION_KINDS, COMPLIANCE_LEVELS, IMPLEMENTER_KINDS, LIFECYCLE_STATUSES, PRECISIONS,
                              QUALITY_KINDS)
 
 

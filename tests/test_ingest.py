@@ -14,14 +14,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from analysis import ingest as ingest_mod
-from analysis.changes import changes_for_meeting, save_snapshot
-from analysis.changelog import read_changelog
-from analysis.ingest import IngestBusy, SubmissionError, ingest, ingest_lock
-from analysis.loading import load_dataset, read_raw
-from analysis.provenance import check_excerpts
-from analysis.templates import write_template
-from analysis.validation import validate_raw
+from analysis.excel import ingest as ingest_mod
+from analysis.store.snapshots import changes_for_meeting, save_snapshot
+from analysis.store.changelog import read_changelog
+from analysis.excel.ingest import IngestBusy, SubmissionError, ingest, ingest_lock
+from analysis.dataset.loading import load_dataset, read_raw
+from analysis.dataset.provenance import check_excerpts
+from analysis.excel.form import write_template
+from analysis.dataset.validation import validate_raw
 from analysis import config
 from conftest import copy_excel_fixture
 
@@ -116,7 +116,7 @@ def test_round_trip_changes_exactly_what_was_filled_in(data, tmp_path):
     assert list(ch["milestones_newly_met"]["milestone_id"]) == ["IACHR-C1"]
 
     # and the report shows it, in Spanish too
-    from analysis import report_content as rc
+    from analysis.report import content as rc
 
     for lang, heading in (("en", "Changes since the last meeting"), ("es", "Cambios desde la última reunión")):
         section = str(rc.changes_section(rc.open_report("IACHR", meeting="2007", lang=lang, data_path=str(data))))

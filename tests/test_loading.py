@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import DataError
-from analysis.loading import data_version, load_dataset, read_raw
+from analysis.dataset.loading import data_version, load_dataset, read_raw
 
 
 def test_types(mini):

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis.loading import load_dataset
+from analysis.dataset.loading import load_dataset
 from analysis.measures import (
     derived_indicators,
     evaluate_formula,

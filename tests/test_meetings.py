@@ -1,4 +1,4 @@
-"""Tests for analysis.meetings: the meetings file, default and next meeting."""
+"""Tests for analysis.dataset.meetings: the meetings file, default and next meeting."""
 
 import datetime as dt
 
@@ -6,7 +6,7 @@ import pytest
 
 from analysis import config
 from analysis.errors import DataError, UsageError
-from analysis.meetings import COLUMNS, load_meetings, resolve_meeting
+from analysis.dataset.meetings import COLUMNS, load_meetings, resolve_meeting
 
 TODAY = dt.date(2026, 11, 29)
 

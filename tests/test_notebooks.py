@@ -14,7 +14,7 @@ import pytest
 
 from analysis import config
 from analysis.errors import DataError
-from analysis.loading import load_dataset
+from analysis.dataset.loading import load_dataset
 
 REPORTS = ("implementer_report", "program_overview", "absentee_voting")
 ALL = (*REPORTS, "explore")

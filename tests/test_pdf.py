@@ -1,4 +1,4 @@
-"""Tests for analysis.pdf: one headless Chromium printing report pages."""
+"""Tests for analysis.run.pdf: one headless Chromium printing report pages."""
 
 import re
 
@@ -6,8 +6,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis.errors import UsageError
-from analysis.pdf import ENV_VAR, Browser, find_chromium, require_chromium
-from analysis.rendering import ReportHeader, render_html
+from analysis.run.pdf import ENV_VAR, Browser, find_chromium, require_chromium
+from analysis.run.rendering import ReportHeader, render_html
 
 needs_chromium = pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed (make system-deps)")
 
@@ -75,7 +75,7 @@ def test_failed_print_keeps_previous_pdf(tmp_path):
     html = tmp_path / "r.html"
     # A chart div that never draws: printing must fail and leave the old file.
     html.write_text('<html><body><div class="oas-chart"></div></body></html>', encoding="utf-8")
-    import analysis.pdf as pdf
+    import analysis.run.pdf as pdf
 
     with Browser() as browser:
         with pytest.raises(pdf.BrowserError, match="0 of 1 charts"):

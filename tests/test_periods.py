@@ -1,4 +1,4 @@
-"""Tests for analysis.periods: every period phrase of the Work Plan, in English and Spanish."""
+"""Tests for analysis.dataset.periods: every period phrase of the Work Plan, in English and Spanish."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.periods import Period, PeriodError, is_period, parse_period
+from analysis.dataset.periods import Period, PeriodError, is_period, parse_period
 
 # text, default_year, start, end, precision, recurring, edtf
 ENGLISH = [

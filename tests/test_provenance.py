@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analysis import config
-from analysis.loading import read_raw
-from analysis.provenance import check_excerpts, normalize
+from analysis.dataset.loading import read_raw
+from analysis.dataset.provenance import check_excerpts, normalize
 
 WORK_PLAN = config.work_plan_path()
 pytestmark = pytest.mark.skipif(not WORK_PLAN.exists(), reason=f"the Work Plan is not at {WORK_PLAN}")

@@ -1,4 +1,4 @@
-"""Tests for analysis.rendering: self-contained pages, contents, escaping, index."""
+"""Tests for analysis.run.rendering: self-contained pages, contents, escaping, index."""
 
 import re
 
@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis.rendering import ReportHeader, index_page, prepare_notebook, render_html, strip_external
+from analysis.run.rendering import ReportHeader, index_page, prepare_notebook, render_html, strip_external
 
 HEADER = ReportHeader("Ecuador <b>", "Meeting 2006 & co", "2006-03-16", "abc123def456", "2026-11-29 10:00 UTC")
 PLOTLY_FIG = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {}}

@@ -1,4 +1,4 @@
-"""Tests for analysis.report_content on a small fixture dataset (tests/fixtures/content/dataset.py).
+"""Tests for analysis.report.content on a small fixture dataset (tests/fixtures/content/dataset.py).
 
 Expected values are worked out by hand from the fixture rows.
 """
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import report_content as rc
+from analysis.report import content as rc
 
 _spec = importlib.util.spec_from_file_location("content_fixture", Path(__file__).parent / "fixtures" / "content" / "dataset.py")
 fixture = importlib.util.module_from_spec(_spec)

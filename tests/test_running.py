@@ -1,4 +1,4 @@
-"""Tests for analysis.running: the meeting run end to end with real kernels and a real browser.
+"""Tests for analysis.run.runner: the meeting run end to end with real kernels and a real browser.
 
 The fixture notebooks and data live in tests/fixtures/run/ (see make_fixtures.py).
 """
@@ -13,10 +13,10 @@ import nbformat
 import pytest
 
 from analysis.errors import UsageError
-from analysis.loading import load_dataset
-from analysis.meetings import load_meetings, resolve_meeting
-from analysis.pdf import find_chromium
-from analysis.running import RunOptions, key_reports, plan_reports, run_meeting
+from analysis.dataset.loading import load_dataset
+from analysis.dataset.meetings import load_meetings, resolve_meeting
+from analysis.run.pdf import find_chromium
+from analysis.run.runner import RunOptions, key_reports, plan_reports, run_meeting
 
 FIXTURES = Path(__file__).parent / "fixtures" / "run"
 NOTEBOOKS = FIXTURES / "notebooks"

@@ -6,8 +6,10 @@ import datetime as dt
 import json
 import shutil
 
-from analysis import changes, config, running
-from analysis.meetings import Meeting
+from analysis import config
+from analysis.store import snapshots as changes
+from analysis.run import runner as running
+from analysis.dataset.meetings import Meeting
 
 MEETING = Meeting("2007", None, dt.date(2007, 3, 31), "t", "t", None, None, "test")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis import config
-from analysis.schema import TABLES, markdown_reference
+from analysis.dataset.schema import TABLES, markdown_reference
 
 
 def test_data_readme_documents_every_column():

@@ -1,11 +1,11 @@
-"""Tests for analysis.slugs: file names from ids, paths kept inside a folder."""
+"""Tests for analysis.common.slugs: file names from ids, paths kept inside a folder."""
 
 import re
 
 import pytest
 
 from analysis.errors import UsageError
-from analysis.slugs import inside, slug
+from analysis.common.slugs import inside, slug
 
 SAFE = re.compile(r"^[a-z0-9-]+$")
 

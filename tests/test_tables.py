@@ -1,8 +1,8 @@
-"""Tests for analysis.tables: escaping by default, raw markup only when wrapped."""
+"""Tests for analysis.report.tables: escaping by default, raw markup only when wrapped."""
 
 import pandas as pd
 
-from analysis.tables import Html, block, bullets, escape, heading, html_table, key_figures, markdown_table, paragraph
+from analysis.report.tables import Html, block, bullets, escape, heading, html_table, key_figures, markdown_table, paragraph
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from analysis.errors import UsageError
-from analysis.loading import load_dataset
-from analysis.templates import (
+from analysis.dataset.loading import load_dataset
+from analysis.excel.form import (
     META_SHEET, TEMPLATE_VERSION, build_template, meta_fingerprint, raw_rows, row_fingerprint, write_template,
 )
 

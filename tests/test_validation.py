@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.loading import read_raw
-from analysis.validation import validate_raw
+from analysis.dataset.loading import read_raw
+from analysis.dataset.validation import validate_raw
 from conftest import run_cli
 
 
@@ -204,7 +204,7 @@ def test_xlsx_workbook_problems_name_the_sheet(mini, tmp_path):
                 ws.append(r)
     from openpyxl.utils import get_column_letter
 
-    from analysis.schema import TABLES
+    from analysis.dataset.schema import TABLES
 
     col = get_column_letter(TABLES["actions"].column_names.index("lifecycle_status") + 1)
     wb["actions"][f"{col}2"] = "finished"

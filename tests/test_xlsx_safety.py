@@ -7,8 +7,8 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from analysis import xlsx_safety
-from analysis.xlsx_safety import XlsxRefused, check_xlsx
+from analysis.dataset import xlsx_safety
+from analysis.dataset.xlsx_safety import XlsxRefused, check_xlsx
 
 BOMB_XML = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [

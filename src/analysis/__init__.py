@@ -7,7 +7,7 @@
 """
 
 from analysis.errors import AnalysisError, DataError, Problem
-from analysis.loading import Dataset, load_dataset
+from analysis.dataset.loading import Dataset, load_dataset
 
 __all__ = ["AnalysisError", "DataError", "Problem", "Dataset", "load_dataset"]
 __version__ = "0.1.0"

@@ -23,9 +23,9 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
 def cmd_validate(args) -> int:
     from analysis import config
     from analysis.errors import DataError
-    from analysis.loading import read_raw
-    from analysis.provenance import check_excerpts
-    from analysis.validation import validate_raw
+    from analysis.dataset.loading import read_raw
+    from analysis.dataset.provenance import check_excerpts
+    from analysis.dataset.validation import validate_raw
 
     path = args.path or config.PROGRAM_DIR
     raw = read_raw(path)
@@ -50,9 +50,9 @@ def cmd_summary(args) -> int:
     import datetime as dt
 
     from analysis.errors import UsageError
-    from analysis.loading import load_dataset
-    from analysis.meetings import load_meetings, resolve_meeting
-    from analysis.summary import summary_text
+    from analysis.dataset.loading import load_dataset
+    from analysis.dataset.meetings import load_meetings, resolve_meeting
+    from analysis.report.summary import summary_text
 
     if args.as_of:
         try:
@@ -73,9 +73,9 @@ def _schema_doc_args(p: argparse.ArgumentParser) -> None:
 @command("schema-doc", "Write the column reference of every table into data/README.md (between its markers).", _schema_doc_args)
 def cmd_schema_doc(args) -> int:
     from analysis import config
-    from analysis.atomic import atomic_write_text
+    from analysis.store.atomic import atomic_write_text
     from analysis.errors import UsageError
-    from analysis.schema import markdown_reference
+    from analysis.dataset.schema import markdown_reference
 
     readme = config.DATA_DIR / "README.md"
     text = readme.read_text(encoding="utf-8")

@@ -29,7 +29,7 @@ def _meetings_file(data):
 
 
 def _meeting(choice, data):
-    from analysis.meetings import load_meetings, resolve_meeting
+    from analysis.dataset.meetings import load_meetings, resolve_meeting
 
     return resolve_meeting(load_meetings(_meetings_file(data)), choice)
 
@@ -45,12 +45,12 @@ def _export_args(p):
 
 @command("export", "Write the dataset, a per-implementer summary and derived indicators to an Excel workbook.", _export_args)
 def cmd_export(args) -> int:
-    from analysis.loading import load_dataset
+    from analysis.dataset.loading import load_dataset
 
     ds = load_dataset(args.data)
     meeting = _meeting(args.meeting, args.data)
     if args.format == "csv":
-        from analysis.csv_io import export_csv
+        from analysis.store.csv_io import export_csv
         from analysis.measures import derived_indicators
 
         out = Path(args.out)
@@ -59,7 +59,7 @@ def cmd_export(args) -> int:
         export_csv(derived_indicators(ds.indicators, ds.observations), out / "derived_indicators.csv")
         print(f"wrote {len(ds.tables) + 1} CSV files to {out} (data version {ds.version})")
         return 0
-    from analysis.excel_export import export_workbook
+    from analysis.excel.export import export_workbook
 
     out = export_workbook(args.out, ds, meeting, lang=args.lang)
     print(f"wrote {out} (meeting {meeting.meeting_id}, as of {meeting.as_of}, data version {ds.version})")
@@ -76,8 +76,8 @@ def _template_args(p):
 
 @command("template", "Make the annual report form (.xlsx) for one implementer and meeting.", _template_args)
 def cmd_template(args) -> int:
-    from analysis.loading import load_dataset
-    from analysis.templates import write_template
+    from analysis.dataset.loading import load_dataset
+    from analysis.excel.form import write_template
 
     ds = load_dataset(args.data)
     meeting = _meeting(args.meeting, args.data)
@@ -100,7 +100,7 @@ def _ingest_args(p):
 
 @command("ingest", "Check a filled-in report form and apply it to the master tables (logged, archived, atomic).", _ingest_args)
 def cmd_ingest(args) -> int:
-    from analysis.ingest import SubmissionError, ingest
+    from analysis.excel.ingest import SubmissionError, ingest
 
     try:
         result = ingest(args.file, args.data, dry_run=args.dry_run, errors_path=args.errors,
@@ -141,7 +141,7 @@ def _changes_args(p):
 
 @command("changes", "Print what changed since the previous meeting's snapshot.", _changes_args)
 def cmd_changes(args) -> int:
-    from analysis.changes import changes_for_meeting, changes_text
+    from analysis.store.snapshots import changes_for_meeting, changes_text
 
     print(changes_text(changes_for_meeting(args.meeting, args.data, args.implementer)))
     return 0
@@ -154,7 +154,7 @@ def _snapshot_args(p):
 
 @command("snapshot", "Keep a copy of the master tables as the data for a meeting (data/snapshots/<meeting>/).", _snapshot_args)
 def cmd_snapshot(args) -> int:
-    from analysis.changes import save_snapshot
+    from analysis.store.snapshots import save_snapshot
 
     meeting = _meeting(args.meeting, args.data)
     dest = save_snapshot(meeting.meeting_id, args.data)

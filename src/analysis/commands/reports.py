@@ -37,9 +37,9 @@ def _run_args(p: argparse.ArgumentParser) -> None:
 @command("run", "Run every report of a meeting (HTML and PDF) into reports/<meeting>/, skipping unchanged ones.", _run_args)
 def cmd_run(args) -> int:
     from analysis import config
-    from analysis.meetings import load_meetings, resolve_meeting
-    from analysis.pdf import ENV_VAR, find_chromium
-    from analysis.running import FORMATS, LANGS, RunOptions, run_meeting
+    from analysis.dataset.meetings import load_meetings, resolve_meeting
+    from analysis.run.pdf import ENV_VAR, find_chromium
+    from analysis.run.runner import FORMATS, LANGS, RunOptions, run_meeting
 
     langs = _list(args.lang, LANGS, "language")
     formats = _list(args.format, FORMATS, "format") if args.format else FORMATS

@@ -3,8 +3,8 @@
 Each :class:`~analysis.errors.Problem` names the file, sheet, row, column and
 value, and says in plain words what is wrong.
 
->>> from analysis.loading import read_raw
->>> from analysis.validation import validate_raw
+>>> from analysis.dataset.loading import read_raw
+>>> from analysis.dataset.validation import validate_raw
 >>> validate_raw(read_raw())
 []
 """
@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from analysis.errors import Problem
-from analysis.loading import RawTable
-from analysis.schema import TABLE_ORDER, TABLES, Column
+from analysis.dataset.loading import RawTable
+from analysis.dataset.schema import TABLE_ORDER, TABLES, Column
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
 INT_RE = re.compile(r"^[+-]?\d+$")
@@ -224,7 +224,7 @@ def _check_figures(raw: dict[str, RawTable]) -> list[Problem]:
 
 
 def _check_periods(raw: dict[str, RawTable]) -> list[Problem]:
-    from analysis.periods import PeriodError, parse_period
+    from analysis.dataset.periods import PeriodError, parse_period
 
     out = []
     for name in ("actions", "milestones"):

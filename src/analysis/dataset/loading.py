@@ -4,7 +4,7 @@ Reading happens in two steps. :func:`read_raw` reads every cell as text, so
 that validation can report a bad value exactly as it was written.
 :func:`load_dataset` validates and then converts the columns to their types.
 
->>> from analysis.loading import load_dataset
+>>> from analysis.dataset.loading import load_dataset
 >>> ds = load_dataset()
 >>> ds.mandates.loc[0, "mandate_id"]
 'IACHR-M1'
@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.errors import DataError, Problem
-from analysis.schema import TABLE_ORDER, TABLES
+from analysis.dataset.schema import TABLE_ORDER, TABLES
 
 
 @dataclass
@@ -199,7 +199,7 @@ def load_dataset(path: Path | str | None = None, *, validate: bool = True) -> Da
     validate
         Raise :class:`DataError` listing every problem (the default).
     """
-    from analysis.validation import validate_raw
+    from analysis.dataset.validation import validate_raw
 
     path = Path(path) if path is not None else config.PROGRAM_DIR
     raw = read_raw(path)

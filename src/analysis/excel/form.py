@@ -6,7 +6,7 @@ Sheets (names in the form's language):
 * Actions - one row per known action (``action_id`` locked) and blank rows
   for new ones (``action_id`` left empty; the tool allocates it). Editable:
   kind (new rows only), description, period (free text in English or
-  Spanish, read by :func:`analysis.periods.parse_period`), status, mandate
+  Spanish, read by :func:`analysis.dataset.periods.parse_period`), status, mandate
   served, evidence link. Status, kind and mandate have drop-down lists.
 * Milestones - the implementer's dated milestones: whether each was achieved
   and when (key, description and period locked).
@@ -19,7 +19,7 @@ Sheets (names in the form's language):
 
 Sheet protection keeps keys and labels from being edited by accident (no
 password: it is a guard rail, not security); the fingerprints are what
-:mod:`analysis.ingest` checks.
+:mod:`analysis.excel.ingest` checks.
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from analysis.atomic import atomic_write_bytes
+from analysis.store.atomic import atomic_write_bytes
 from analysis.errors import UsageError
-from analysis.excel_export import fit_widths, set_value
-from analysis.schema import ACTION_KINDS, LIFECYCLE_STATUSES, MILESTONE_ACHIEVED
+from analysis.excel.export import fit_widths, set_value
+from analysis.dataset.schema import ACTION_KINDS, LIFECYCLE_STATUSES, MILESTONE_ACHIEVED
 
 TEMPLATE_VERSION = "1"
 BLANK_ROWS = 30

@@ -3,7 +3,7 @@
 Two layers: pure functions on the dataset's frames (``implementer_mandates``,
 ``due_or_overdue``, ``coverage_matrix``, ``voting_abroad``...) that tests check
 against hand-computed values, and ``*_section(report)`` functions that turn
-them into escaped HTML (:class:`~analysis.tables.Html`) with headings in the
+them into escaped HTML (:class:`~analysis.report.tables.Html`) with headings in the
 report language. A notebook cell is one call, e.g.
 ``report_content.mandates_section(rep)``.
 
@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import charts, config, i18n
+from analysis import config, i18n
+from analysis.report import charts
 from analysis.errors import AnalysisError
-from analysis.loading import Dataset, load_dataset
+from analysis.dataset.loading import Dataset, load_dataset
 from analysis.measures import (MANDATE_STATUSES, MILESTONE_STATUSES, derived_indicators, implementer_counts,
                                mandate_status, milestone_status)
-from analysis.tables import Html, block, bullets, escape, heading, html_table, join, key_figures, paragraph
+from analysis.report.tables import Html, block, bullets, escape, heading, html_table, join, key_figures, paragraph
 
 
 class UnknownImplementerError(AnalysisError):
@@ -45,7 +46,7 @@ class Report:
     ds: Dataset
     lang: str = "en"
     as_of: dt.date = field(default_factory=dt.date.today)
-    meeting: object | None = None  # analysis.meetings.Meeting
+    meeting: object | None = None  # analysis.dataset.meetings.Meeting
     implementer: str | None = None
     data_path: Path | None = None
     sources: list[tuple[str, str]] = field(default_factory=list)
@@ -89,7 +90,7 @@ def parse_as_of(text: str) -> dt.date:
 
 def resolve_meeting(meeting: str = "", meetings_file: Path | str | None = None, today: dt.date | None = None):
     """The meeting a parameter names ("" = the latest held, "next", or an id); None if none is listed."""
-    from analysis.meetings import load_meetings, resolve_meeting as _resolve
+    from analysis.dataset.meetings import load_meetings, resolve_meeting as _resolve
 
     file = Path(meetings_file) if meetings_file else config.MEETINGS_FILE
     if not file.exists():
@@ -447,11 +448,11 @@ CHANGE_KEYS = ("new_actions", "status_changes", "milestones_newly_met", "milesto
 
 
 def load_changes(rep: Report, implementer: str | None) -> dict[str, pd.DataFrame] | None:
-    """``analysis.changes.changes_for_meeting`` if that module exists and has a snapshot; else None."""
+    """``analysis.store.snapshots.changes_for_meeting`` if that module exists and has a snapshot; else None."""
     if rep.meeting_id is None:
         return None
     try:
-        from analysis.changes import changes_for_meeting
+        from analysis.store.snapshots import changes_for_meeting
     except ImportError:
         return None
     try:

@@ -22,8 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.atomic import atomic_copy, atomic_write_text
-from analysis.schema import TABLE_ORDER
+from analysis.store.atomic import atomic_copy, atomic_write_text
+from analysis.dataset.schema import TABLE_ORDER
 
 CHANGE_KEYS = ("new_actions", "status_changes", "milestones_newly_met", "milestones_newly_overdue", "new_figures")
 SNAPSHOT_INFO = "snapshot.json"
@@ -49,7 +49,7 @@ def save_snapshot(meeting_id: str, source: Path | str | None = None, root: Path 
     The data version and the time are recorded in ``snapshot.json``, written
     last, so a snapshot without it is incomplete and is ignored.
     """
-    from analysis.loading import data_version
+    from analysis.dataset.loading import data_version
 
     source = Path(source) if source is not None else config.PROGRAM_DIR
     root = Path(root) if root is not None else snapshot_root(source)
@@ -129,8 +129,8 @@ def changes_for_meeting(meeting_id: str, data_path: str | Path | None = None,
     The meeting's own data is ``data_path`` when given, else its snapshot if
     one exists, else ``data/program``.
     """
-    from analysis.loading import load_dataset
-    from analysis.meetings import load_meetings, resolve_meeting
+    from analysis.dataset.loading import load_dataset
+    from analysis.dataset.meetings import load_meetings, resolve_meeting
 
     meetings = load_meetings(_meetings_file(data_path))
     meeting = resolve_meeting(meetings, meeting_id)

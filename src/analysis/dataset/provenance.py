@@ -3,7 +3,7 @@
 Comparison is whitespace-normalized (runs of spaces, tabs and newlines count
 as one space), nothing else: quotes, typos and odd number formats must match.
 
-Rows added from an implementer's submission (``analysis.ingest``) cite that
+Rows added from an implementer's submission (``analysis.excel.ingest``) cite that
 submission instead: their ``section`` is ``submission:<meeting>:<sha256[:12]>``
 and their excerpt is verbatim from the archived file
 ``data/submissions/<meeting>/<sha256>-<name>.xlsx``, so they are not looked
@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis.errors import Problem
-from analysis.loading import RawTable
+from analysis.dataset.loading import RawTable
 
 EXCERPT_COLUMNS = ("excerpt", "excerpt_b")
 VERBATIM_COLUMNS = {"mandates": ("text",)}

@@ -2,20 +2,20 @@
 
 Order of work (see ``docs/follow-up.md``):
 
-1. :func:`analysis.xlsx_safety.check_xlsx` refuses hostile files before any
+1. :func:`analysis.dataset.xlsx_safety.check_xlsx` refuses hostile files before any
    parser opens them; the standard XML parsers are then defused.
 2. The hidden ``meta`` sheet is read and its fingerprint checked; template
    version, implementer and meeting must match what is expected.
 3. Every row is checked with the loader's rules (schema types, vocabularies,
    references, periods) and the form's own: no edited ids, known mandates,
-   statuses from the list, periods :func:`~analysis.periods.parse_period`
+   statuses from the list, periods :func:`~analysis.dataset.periods.parse_period`
    understands. Formulas are read as their text, with a warning.
 4. A row whose master row changed after the form was made (fingerprint
    mismatch) *and* that the form changes differently is a conflict. By
    default any conflict refuses the whole submission (``skip_conflicts``
    applies the other rows).
 5. With no errors: the file is archived byte for byte, the master CSVs are
-   replaced as one unit (:func:`analysis.csv_io.write_tables`, previous
+   replaced as one unit (:func:`analysis.store.csv_io.write_tables`, previous
    version kept in ``.previous/``), and every change is appended to the log.
 
 The same file twice changes nothing: its SHA-256 is in the log, and rows
@@ -40,12 +40,12 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.atomic import atomic_copy, atomic_write_bytes
-from analysis.changelog import LogEntry, append_changes, ingested_at
-from analysis.csv_io import BACKUP_DIR, write_tables
+from analysis.store.atomic import atomic_copy, atomic_write_bytes
+from analysis.store.changelog import LogEntry, append_changes, ingested_at
+from analysis.store.csv_io import BACKUP_DIR, write_tables
 from analysis.errors import AnalysisError, DataError, Problem
-from analysis.schema import TABLES
-from analysis.templates import (
+from analysis.dataset.schema import TABLES
+from analysis.excel.form import (
     ACTION_FIELDS, META_SHEET, MILESTONE_FIELDS, TEMPLATE_VERSION, label_to_code, meta_fingerprint, vocab_labels,
     presented_action, presented_milestone, raw_rows, row_fingerprint, text,
 )
@@ -142,7 +142,7 @@ def cell_text(cell, warnings: list[Problem], where: dict) -> str:
 def _load(path: Path):
     from openpyxl import load_workbook
 
-    from analysis.xlsx_safety import check_xlsx, harden_xml
+    from analysis.dataset.xlsx_safety import check_xlsx, harden_xml
 
     check_xlsx(path)
     harden_xml()
@@ -313,7 +313,7 @@ def plan_ingest(wb, path: Path, sha256: str, raw: dict, meetings_ids: set[str] |
         start = end = ""
         if vals["period"]:
             try:
-                from analysis.periods import PeriodError, parse_period
+                from analysis.dataset.periods import PeriodError, parse_period
 
                 p = parse_period(vals["period"], default_year=int(year_ctx) if year_ctx.isdigit() else None)
                 start = p.start.isoformat() if p.start else ""
@@ -437,7 +437,7 @@ def plan_ingest(wb, path: Path, sha256: str, raw: dict, meetings_ids: set[str] |
 
 
 def _check_text(column, value: str) -> str | None:
-    from analysis.validation import check_value
+    from analysis.dataset.validation import check_value
 
     return check_value(column, value)
 
@@ -501,9 +501,9 @@ def ingest(path: Path | str, data_path: Path | str | None = None, *, dry_run: bo
     after writing an error report (a copy of the form with the offending cells
     marked and commented) to ``errors_path`` or ``<form>.errors.xlsx``.
     """
-    from analysis.loading import read_raw
-    from analysis.meetings import load_meetings
-    from analysis.validation import validate_raw
+    from analysis.dataset.loading import read_raw
+    from analysis.dataset.meetings import load_meetings
+    from analysis.dataset.validation import validate_raw
 
     path = Path(path)
     data_path = Path(data_path) if data_path is not None else config.PROGRAM_DIR

@@ -1,7 +1,7 @@
 """The Excel export: the whole dataset as one formatted workbook.
 
 Sheets: a Summary per implementer as of the meeting's date, one sheet per
-table (named like the table, so :func:`analysis.loading.load_dataset` reads
+table (named like the table, so :func:`analysis.dataset.loading.load_dataset` reads
 the workbook back), ``mandate_status``, ``milestone_status`` and
 ``derived_indicators`` (computed values, never formulas), and About (data
 version, meeting, generation time, Work Plan file and its SHA-256).
@@ -31,9 +31,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis import config
-from analysis.atomic import atomic_write_bytes
-from analysis.csv_io import FORMULA_PREFIXES
-from analysis.schema import TABLE_ORDER
+from analysis.store.atomic import atomic_write_bytes
+from analysis.store.csv_io import FORMULA_PREFIXES
+from analysis.dataset.schema import TABLE_ORDER
 
 MAX_WIDTH = 60
 DATE_FORMAT = "yyyy-mm-dd"
@@ -213,9 +213,9 @@ def summary_frame(ds, as_of: dt.date | None) -> pd.DataFrame:
 
 def build_workbook(ds, meeting=None, as_of: dt.date | None = None, lang: str = "en",
                    work_plan: Path | str | None = None, generated: dt.datetime | None = None) -> Workbook:
-    """The export workbook for dataset ``ds`` (a :class:`~analysis.loading.Dataset`).
+    """The export workbook for dataset ``ds`` (a :class:`~analysis.dataset.loading.Dataset`).
 
-    ``meeting`` is a :class:`analysis.meetings.Meeting` or None; ``as_of``
+    ``meeting`` is a :class:`analysis.dataset.meetings.Meeting` or None; ``as_of``
     defaults to the meeting's ``as_of`` (else today).
     """
     from analysis.measures import derived_indicators, mandate_status, milestone_status

@@ -28,7 +28,7 @@ import plotly.io as pio
 
 from analysis import i18n
 from analysis.measures import MANDATE_STATUSES, MILESTONE_STATUSES
-from analysis.tables import Html
+from analysis.report.tables import Html
 
 CHART_CLASS = "oas-chart plotly-graph-div"
 CHART_MARKER = "<!-- oas-chart -->"
@@ -153,7 +153,7 @@ def coverage_chart(matrix: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Stacked bars of mandates by status per implementer.
 
     ``matrix`` has ``implementer_id``, optional ``name``, and one count column
-    per mandate status (as :func:`analysis.report_content.coverage_matrix` returns).
+    per mandate status (as :func:`analysis.report.content.coverage_matrix` returns).
     """
     labels = {s: i18n.label("mandate_status", s, lang) for s in MANDATE_STATUSES}
     return _stacked(matrix, "implementer_id", {s: MANDATE_COLORS[s] for s in MANDATE_STATUSES}, labels,

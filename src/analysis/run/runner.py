@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import config
-from analysis.atomic import atomic_write_text as _atomic_write_text
+from analysis.store.atomic import atomic_write_text as _atomic_write_text
 from analysis.errors import UsageError
-from analysis.meetings import Meeting
-from analysis.slugs import inside, slug
+from analysis.dataset.meetings import Meeting
+from analysis.common.slugs import inside, slug
 
 IMPLEMENTER_REPORT = "implementer_report"
 PROGRAM_REPORTS = ("program_overview", "absentee_voting")
@@ -116,7 +116,7 @@ def sha256_bytes(data: bytes) -> str:
 
 def package_source_hash(root: Path | None = None) -> str:
     """Hash of every ``.py`` file of the ``analysis`` package (notebooks call it)."""
-    root = root or Path(__file__).resolve().parent
+    root = root or Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -201,8 +201,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 # Imported by each kernel as it starts, before its notebook is sent (see _start_kernel).
-PRELOAD_MODULES = ("pandas", "plotly.graph_objects", "plotly.io", "analysis", "analysis.report_content",
-                   "analysis.charts", "analysis.tables")
+PRELOAD_MODULES = ("pandas", "plotly.graph_objects", "plotly.io", "analysis", "analysis.report.content",
+                   "analysis.report.charts", "analysis.report.tables")
 _PRELOAD_CELL = ("import importlib as _oas_il\nfor _oas_m in %r:\n    try:\n        _oas_il.import_module(_oas_m)\n"
                  "    except Exception:\n        pass\ndel _oas_il, _oas_m") % (PRELOAD_MODULES,)
 _WARM: dict[tuple[str, str], object] = {}  # per worker: a kernel started ahead for the next report
@@ -272,7 +272,7 @@ def execute_report(job: dict) -> dict:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from analysis.rendering import ReportHeader, render_html
+    from analysis.run.rendering import ReportHeader, render_html
 
     meeting_dir = Path(job["meeting_dir"])
     paths = job["paths"]
@@ -351,7 +351,7 @@ def _keep_snapshot(meeting: Meeting, data_path: Path | None, version: str, say) 
     """
     import json as _json
 
-    from analysis.changes import SNAPSHOT_INFO, save_snapshot, snapshot_root
+    from analysis.store.snapshots import SNAPSHOT_INFO, save_snapshot, snapshot_root
 
     source = Path(data_path) if data_path is not None else config.PROGRAM_DIR
     if not source.is_dir() or source.resolve() != config.PROGRAM_DIR.resolve():
@@ -368,7 +368,7 @@ def _keep_snapshot(meeting: Meeting, data_path: Path | None, version: str, say) 
 
 def run_meeting(opts: RunOptions) -> RunResult:
     """Produce every report of ``opts.meeting``; failures are recorded, not raised."""
-    from analysis.loading import load_dataset
+    from analysis.dataset.loading import load_dataset
 
     say = opts.log or (lambda line: print(line, file=sys.stderr, flush=True))
     meeting = opts.meeting
@@ -414,7 +414,7 @@ def run_meeting(opts: RunOptions) -> RunResult:
 
     browser = None
     if "pdf" in formats and (to_execute or to_print):
-        from analysis.pdf import Browser
+        from analysis.run.pdf import Browser
         browser = Browser(opts.chromium)
     jobs = opts.jobs or os.cpu_count() or 1
     total = len(to_execute) + len(to_print)
@@ -500,7 +500,7 @@ def run_meeting(opts: RunOptions) -> RunResult:
                 e.update(status="failed", error="interrupted before it finished")
         _write_manifest(manifest_path, meeting, opts, ds.version, source_hash, entries, previous, meeting_dir,
                         elapsed=time.perf_counter() - started)
-        from analysis.rendering import index_page
+        from analysis.run.rendering import index_page
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         atomic_write_text(meeting_dir / "index.html", index_page(manifest, lambda p: (meeting_dir / p).is_file()))
     return RunResult(meeting_dir, list(entries.values()))
@@ -515,7 +515,7 @@ def _preload() -> None:
     import nbformat
     from nbformat.v4 import new_notebook
 
-    from analysis.rendering import render_body, plotly_js
+    from analysis.run.rendering import render_body, plotly_js
 
     plotly_js()
     render_body(new_notebook())  # compiles the templates once, before the fork

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.atomic import atomic_write_text
-from analysis.schema import TABLES
+from analysis.store.atomic import atomic_write_text
+from analysis.dataset.schema import TABLES
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 BACKUP_DIR = ".previous"

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.atomic import atomic_write_bytes
+from analysis.store.atomic import atomic_write_bytes
 from analysis.errors import AnalysisError, UsageError
 
 ENV_VAR = "OAS_CHROMIUM"

@@ -1,0 +1,1 @@
+"""Small helpers used by every stage: slugs, hashing, dates, cell text."""

@@ -1,0 +1,1 @@
+"""Reading and checking the program data: schema, periods, raw tables, validation, provenance, meetings."""

@@ -1,0 +1,1 @@
+"""The follow-up cycle in Excel: export, the annual form, ingest."""

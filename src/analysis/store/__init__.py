@@ -1,0 +1,1 @@
+"""Everything that writes the master data: atomic writes, CSV tables, the change log, snapshots."""
