@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.store.snapshots import CHANGE_KEYS, changes_between, changes_for_meeting, save_snapshot
+from analysis.measures.changes import CHANGE_KEYS, changes_between
+from analysis.store.snapshots import changes_for_meeting, save_snapshot
 from analysis.dataset.loading import data_version, load_dataset
 from conftest import copy_excel_fixture
 

@@ -18,20 +18,12 @@ def _lang_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("en", "es"), default="en", help="language of labels and instructions (default: en)")
 
 
-def _meetings_file(data):
-    from analysis import config
-
-    if data:
-        candidate = Path(data).parent / "meetings.csv"
-        if Path(data).is_dir() and candidate.exists():
-            return candidate
-    return config.MEETINGS_FILE
-
-
 def _meeting(choice, data):
     from analysis.dataset.meetings import load_meetings, resolve_meeting
 
-    return resolve_meeting(load_meetings(_meetings_file(data)), choice)
+    from analysis import config
+
+    return resolve_meeting(load_meetings(config.DataLayout.of(data).meetings), choice)
 
 
 def _export_args(p):
@@ -141,7 +133,8 @@ def _changes_args(p):
 
 @command("changes", "Print what changed since the previous meeting's snapshot.", _changes_args)
 def cmd_changes(args) -> int:
-    from analysis.store.snapshots import changes_for_meeting, changes_text
+    from analysis.report.summary import changes_text
+    from analysis.store.snapshots import changes_for_meeting
 
     print(changes_text(changes_for_meeting(args.meeting, args.data, args.implementer)))
     return 0

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.errors import DataError, Problem, UsageError
+from analysis.common.dates import as_date
 
 COLUMNS = ("meeting_id", "date", "as_of", "title_en", "title_es",
            "reporting_period_start", "reporting_period_end", "basis")
@@ -53,11 +54,7 @@ class Meeting:
 
 
 def _date(text: str) -> dt.date | None:
-    if not text:
-        return None
-    if len(text) != 10:
-        raise ValueError(text)
-    return dt.date.fromisoformat(text)
+    return as_date(text)  # ValueError for anything but YYYY-MM-DD
 
 
 def load_meetings(path: Path | str | None = None) -> list[Meeting]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from analysis.errors import Problem
 from analysis.dataset.loading import RawTable
 from analysis.dataset.schema import TABLE_ORDER, TABLES, Column
+from analysis.common.dates import is_iso_date
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
 INT_RE = re.compile(r"^[+-]?\d+$")
@@ -112,11 +113,7 @@ def check_value(col: Column, value: object) -> str | None:
         except ValueError:
             return "is not a number (write digits with a '.' for decimals and no thousands separators)"
     if kind == "date":
-        try:
-            dt.date.fromisoformat(text)
-            if len(text) != 10:
-                raise ValueError
-        except ValueError:
+        if not is_iso_date(text):
             return "is not a date in the form YYYY-MM-DD"
     if kind == "bool" and text.lower() not in ("true", "false"):
         return "must be true or false"
@@ -237,7 +234,7 @@ def _check_periods(raw: dict[str, RawTable]) -> list[Problem]:
             text = str(row.get("period_text", "")).strip()
             start = str(row.get("start", "")).strip()
             end = str(row.get("end", "")).strip()
-            if start and end and start > end and _is_iso(start) and _is_iso(end):
+            if start and end and start > end and is_iso_date(start) and is_iso_date(end):
                 out.append(_p(t, f"the period ends ({end}) before it starts ({start})", i, "end", end))
             if not text or text.lower() == "unknown":
                 continue
@@ -259,16 +256,10 @@ def _check_periods(raw: dict[str, RawTable]) -> list[Problem]:
             for col, parsed in (("start", period.start), ("end", period.end)):
                 given = str(row.get(col, "")).strip()
                 expected = parsed.isoformat() if parsed else ""
-                if _is_iso(given) or given == "":
+                if is_iso_date(given) or given == "":
                     if given != expected:
                         out.append(_p(t, f"the {col} does not match the period '{text}', which gives "
                                          f"{expected or 'no ' + col}", i, col, given))
     return out
 
 
-def _is_iso(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-        return len(text) == 10
-    except ValueError:
-        return False

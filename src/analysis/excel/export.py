@@ -34,6 +34,7 @@ from analysis import config
 from analysis.store.atomic import atomic_write_bytes
 from analysis.store.csv_io import FORMULA_PREFIXES
 from analysis.dataset.schema import TABLE_ORDER
+from analysis.common.hashing import sha256_file
 
 MAX_WIDTH = 60
 DATE_FORMAT = "yyyy-mm-dd"
@@ -194,14 +195,6 @@ def colour_status(ws: Worksheet, ref: str, colours: dict[str, str] = STATUS_COLO
         ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=FILLS[fill]))
 
 
-def file_sha256(path: Path | str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def summary_frame(ds, as_of: dt.date | None) -> pd.DataFrame:
     """Per implementer with data: mandate coverage and milestones met/overdue as of ``as_of``."""
     from analysis.measures import implementer_counts
@@ -259,7 +252,7 @@ def build_workbook(ds, meeting=None, as_of: dt.date | None = None, lang: str = "
         ("about.data_source", Path(ds.source).name),
         ("about.generated", generated.replace(tzinfo=None)),
         ("about.work_plan", wp.name if wp.exists() else none),
-        ("about.work_plan_sha256", file_sha256(wp) if wp.exists() else none),
+        ("about.work_plan_sha256", sha256_file(wp) if wp.exists() else none),
         ("about.language", lang),
         ("about.note", label("about.note_text", lang)),
     ]

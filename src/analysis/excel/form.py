@@ -41,6 +41,7 @@ from analysis.store.atomic import atomic_write_bytes
 from analysis.errors import UsageError
 from analysis.excel.export import fit_widths, set_value
 from analysis.dataset.schema import ACTION_KINDS, LIFECYCLE_STATUSES, MILESTONE_ACHIEVED
+from analysis.common.dates import is_iso_date
 
 TEMPLATE_VERSION = "1"
 BLANK_ROWS = 30
@@ -294,7 +295,7 @@ def build_template(ds, implementer: str, meeting_id: str, lang: str = "en",
         r += 1
         on = p["achieved_on"]
         shown = [p["milestone_id"], p["description"], p["period"], ach_l.get(p["achieved"], p["achieved"]),
-                 dt.date.fromisoformat(on) if _iso(on) else (on or None)]
+                 dt.date.fromisoformat(on) if is_iso_date(on) else (on or None)]
         for j, v in enumerate(shown, start=1):
             set_value(wm.cell(row=r, column=j), v)
         wm.cell(row=r, column=5).number_format = "yyyy-mm-dd"
@@ -336,13 +337,6 @@ def build_template(ds, implementer: str, meeting_id: str, lang: str = "en",
     meta.protection.sheet = True
     wb.active = 0
     return wb
-
-
-def _iso(s: str) -> bool:
-    try:
-        return len(s) == 10 and bool(dt.date.fromisoformat(s))
-    except ValueError:
-        return False
 
 
 def _header(ws, labels: list[str]) -> None:

@@ -45,6 +45,8 @@ from analysis.store.changelog import LogEntry, append_changes, ingested_at
 from analysis.store.csv_io import BACKUP_DIR, write_tables
 from analysis.errors import AnalysisError, DataError, Problem
 from analysis.dataset.schema import TABLES
+from analysis.common.dates import is_iso_date
+from analysis.common.hashing import sha256_file
 from analysis.excel.form import (
     ACTION_FIELDS, META_SHEET, MILESTONE_FIELDS, TEMPLATE_VERSION, label_to_code, meta_fingerprint, vocab_labels,
     presented_action, presented_milestone, raw_rows, row_fingerprint, text,
@@ -105,14 +107,6 @@ class IngestResult:
 
 
 # ---------------------------------------------------------------- reading the form
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def cell_text(cell, warnings: list[Problem], where: dict) -> str:
@@ -409,7 +403,7 @@ def plan_ingest(wb, path: Path, sha256: str, raw: dict, meetings_ids: set[str] |
                 sheets["milestones"], r, 4, mlabels[3], vals["achieved"])
             continue
         on = vals["achieved_on"]
-        if on and (len(on) != 10 or not _is_date(on)):
+        if on and (len(on) != 10 or not is_iso_date(on)):
             err(_fix("is not a date", "write the date as YYYY-MM-DD, e.g. 2007-03-15"),
                 sheets["milestones"], r, 5, mlabels[4], on)
             continue
@@ -440,14 +434,6 @@ def _check_text(column, value: str) -> str | None:
     from analysis.dataset.validation import check_value
 
     return check_value(column, value)
-
-
-def _is_date(s: str) -> bool:
-    try:
-        dt.date.fromisoformat(s)
-        return True
-    except ValueError:
-        return False
 
 
 def _add_link(tables: dict, action: str, mandate: str, label: str, section: str) -> list[Change]:
@@ -482,12 +468,9 @@ def safe_name(name: str) -> str:
 
 
 def default_paths(data_path: Path) -> tuple[Path, Path, Path]:
-    """(change log, submissions folder, meetings file) for a program folder ``data/program``."""
-    root = data_path.parent
-    if data_path.resolve() == config.PROGRAM_DIR.resolve():
-        return config.DATA_DIR / "changelog.csv", config.SUBMISSIONS_DIR, config.MEETINGS_FILE
-    meetings = root / "meetings.csv"
-    return root / "changelog.csv", root / "submissions", meetings if meetings.exists() else config.MEETINGS_FILE
+    """(change log, submissions folder, meetings file) of a data folder (see :class:`config.DataLayout`)."""
+    lay = config.DataLayout.of(data_path)
+    return lay.changelog, lay.submissions, lay.meetings
 
 
 def ingest(path: Path | str, data_path: Path | str | None = None, *, dry_run: bool = False,
@@ -515,7 +498,7 @@ def ingest(path: Path | str, data_path: Path | str | None = None, *, dry_run: bo
     meetings_file = Path(meetings_file) if meetings_file else meet_default
 
     wb = _load(path)  # refuses hostile files first
-    sha = file_sha256(path)
+    sha = sha256_file(path)
     result = IngestResult(path, sha, dry_run=dry_run)
     lock = contextlib.nullcontext() if dry_run else ingest_lock(data_path)
     with lock:

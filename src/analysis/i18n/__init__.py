@@ -25,6 +25,7 @@ import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from analysis.common.dates import as_date
 from analysis.errors import AnalysisError
 
 LANGUAGES = ("en", "es")
@@ -430,27 +431,15 @@ def fmt_percent(value, lang: str = "en", decimals: int = 1) -> str:
     return format_percent(float(value), format=pattern, locale=LOCALES[check_lang(lang)])
 
 
-def _date(value) -> dt.date | None:
-    if _missing(value):
-        return None
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value) if value else None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return pd.Timestamp(value).date()
-
-
 def fmt_date(value, lang: str = "en") -> str:
     """A full date: "16 March 2006" / "16 de marzo de 2006"; missing -> ""."""
-    d = _date(value)
+    d = as_date(value)
     return format_date(d, _DATE_PATTERNS[check_lang(lang)], locale=LOCALES[lang]) if d else ""
 
 
 def fmt_month(value, lang: str = "en") -> str:
     """A month: "March 2007" / "marzo de 2007"; missing -> ""."""
-    d = _date(value)
+    d = as_date(value)
     return format_date(d, _MONTH_PATTERNS[check_lang(lang)], locale=LOCALES[lang]) if d else ""
 
 

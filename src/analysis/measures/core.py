@@ -17,6 +17,7 @@ import datetime as dt
 import operator
 
 import pandas as pd
+from analysis.common.dates import as_date
 
 MANDATE_STATUSES = ("action_reported", "planned_only", "no_action_reported")
 MILESTONE_STATUSES = ("met", "due", "overdue", "not_yet_due", "undetermined")
@@ -51,14 +52,6 @@ def mandate_status(mandates: pd.DataFrame, actions: pd.DataFrame, action_mandate
     return out.reset_index(drop=True)
 
 
-def _as_date(value) -> dt.date | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value) if value else None
-    return pd.Timestamp(value).date()
-
-
 def milestone_state(start, end, recurring: bool, achieved: str, achieved_on, as_of: dt.date) -> str:
     """Status of one milestone as of ``as_of``.
 
@@ -69,7 +62,7 @@ def milestone_state(start, end, recurring: bool, achieved: str, achieved_on, as_
     ``undetermined``: the document gives no usable period (unknown, or a
     recurring period whose occurrences it does not bound).
     """
-    start, end, done_on = _as_date(start), _as_date(end), _as_date(achieved_on)
+    start, end, done_on = as_date(start), as_date(end), as_date(achieved_on)
     if str(achieved) == "yes" and (done_on is None or done_on <= as_of):
         return "met"
     if recurring and end is None:
@@ -87,7 +80,7 @@ def milestone_state(start, end, recurring: bool, achieved: str, achieved_on, as_
 
 def milestone_status(milestones: pd.DataFrame, as_of: dt.date | str) -> pd.DataFrame:
     """A copy of ``milestones`` with a ``status`` column as of a date."""
-    as_of = _as_date(as_of) if not isinstance(as_of, dt.date) else as_of
+    as_of = as_date(as_of) if not isinstance(as_of, dt.date) else as_of
     out = milestones.copy()
     out["status"] = [
         milestone_state(r.start, r.end, bool(r.recurring) if pd.notna(r.recurring) else False, r.achieved, r.achieved_on, as_of)

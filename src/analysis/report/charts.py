@@ -29,6 +29,7 @@ import plotly.io as pio
 from analysis import i18n
 from analysis.measures import MANDATE_STATUSES, MILESTONE_STATUSES
 from analysis.report.tables import Html
+from analysis.common.dates import as_date
 
 CHART_CLASS = "oas-chart plotly-graph-div"
 CHART_MARKER = "<!-- oas-chart -->"
@@ -187,12 +188,6 @@ def mandate_status_chart(statuses: pd.DataFrame, lang: str = "en", title: str | 
 # ---------------------------------------------------------------- timeline
 
 
-def _d(value) -> dt.date | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return pd.Timestamp(value).date()
-
-
 def _rect(shapes: list, x0, x1, y, color, opacity, name, half=0.35):
     # Collected as dicts and set once: fig.add_shape per shape is quadratic in plotly.
     shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": x0, "x1": x1, "y0": y - half, "y1": y + half,
@@ -233,7 +228,7 @@ def timeline_chart(milestones: pd.DataFrame, lang: str = "en", as_of=None, title
     shapes, notes = [], []
     hover_x, hover_y, hover_data, hover_color = [], [], [], []
     for i, r in enumerate(rows.itertuples(index=False)):
-        start, end = _d(r.start), _d(r.end)
+        start, end = as_date(r.start), as_date(r.end)
         status = str(r.status)
         color = MILESTONE_COLORS.get(status, "#757575")
         name = str(r.milestone_id)
@@ -270,7 +265,7 @@ def timeline_chart(milestones: pd.DataFrame, lang: str = "en", as_of=None, title
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=esc(i18n.label("milestone_status", s, lang)),
                                  marker={"size": 12, "symbol": "square", "color": MILESTONE_COLORS[s]}))
     fig.update_layout(shapes=shapes, annotations=notes)
-    as_of_d = _d(as_of) if as_of is not None else None
+    as_of_d = as_date(as_of) if as_of is not None else None
     dates = [*pd.to_datetime(rows["start"]).dropna(), *pd.to_datetime(rows["end"]).dropna()]
     lo = min(dates) if dates else None
     hi = max(dates) + pd.Timedelta(days=OPEN_END_DAYS) if dates else None

@@ -20,7 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config, i18n
+from analysis.measures.changes import CHANGE_KEYS
 from analysis.report import charts
+from analysis.store.snapshots import changes_for_meeting
 from analysis.errors import AnalysisError
 from analysis.dataset.loading import Dataset, load_dataset
 from analysis.measures import (MANDATE_STATUSES, MILESTONE_STATUSES, derived_indicators, implementer_counts,
@@ -49,6 +51,7 @@ class Report:
     meeting: object | None = None  # analysis.dataset.meetings.Meeting
     implementer: str | None = None
     data_path: Path | None = None
+    meetings_file: Path | None = None
     sources: list[tuple[str, str]] = field(default_factory=list)
 
     def cite(self, section: str, excerpt: str) -> int:
@@ -92,7 +95,7 @@ def resolve_meeting(meeting: str = "", meetings_file: Path | str | None = None, 
     """The meeting a parameter names ("" = the latest held, "next", or an id); None if none is listed."""
     from analysis.dataset.meetings import load_meetings, resolve_meeting as _resolve
 
-    file = Path(meetings_file) if meetings_file else config.MEETINGS_FILE
+    file = Path(meetings_file) if meetings_file else config.MEETINGS_FILE  # resolved by open_report
     if not file.exists():
         if meeting:
             raise ReportParameterError(f"meeting {meeting!r} asked for, but {file} does not exist")
@@ -120,14 +123,15 @@ def open_report(implementer: str | None = None, meeting: str = "", as_of: str = 
     ds = load_dataset(path)
     if implementer is not None:
         check_implementer(ds, str(implementer))
-    m = resolve_meeting(str(meeting or ""), meetings_file, today)
+    meetings = config.DataLayout.of(path, meetings_file or None).meetings
+    m = resolve_meeting(str(meeting or ""), meetings, today)
     if as_of:
         day = parse_as_of(str(as_of))
     elif m is not None:
         day = m.as_of
     else:
         day = today or dt.date.today()
-    return Report(ds, lang, day, m, implementer, path)
+    return Report(ds, lang, day, m, implementer, path, meetings)
 
 
 def implementer_name(ds: Dataset, implementer: str, lang: str = "en") -> str:
@@ -444,21 +448,12 @@ def quality_section(rep: Report) -> Html:
     return join([*parts, html_table(table, rep.lang, {k: rep.t(f"label.{k}") for k in table.columns})])
 
 
-CHANGE_KEYS = ("new_actions", "status_changes", "milestones_newly_met", "milestones_newly_overdue", "new_figures")
-
-
 def load_changes(rep: Report, implementer: str | None) -> dict[str, pd.DataFrame] | None:
-    """``analysis.store.snapshots.changes_for_meeting`` if that module exists and has a snapshot; else None."""
+    """What changed since the latest earlier meeting with a snapshot; None when there is none."""
     if rep.meeting_id is None:
         return None
-    try:
-        from analysis.store.snapshots import changes_for_meeting
-    except ImportError:
-        return None
-    try:
-        return changes_for_meeting(rep.meeting_id, data_path=rep.data_path, implementer=implementer)
-    except (AnalysisError, FileNotFoundError, LookupError, ValueError):
-        return None
+    return changes_for_meeting(rep.meeting_id, data_path=rep.data_path, implementer=implementer,
+                               meetings_file=rep.meetings_file)
 
 
 def changes_section(rep: Report, implementer: str | None = "__report__") -> Html:

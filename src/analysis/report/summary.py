@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from analysis.measures import implementer_counts, program_totals
+from analysis.measures.changes import CHANGE_KEYS
 
 
 def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = None) -> str:
@@ -43,3 +46,24 @@ def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = N
         f"of {len(counts)} (member states included)",
     ]
     return "\n".join(out)
+
+
+def changes_text(changes: dict[str, pd.DataFrame] | None) -> str:
+    """Plain-text listing of :func:`changes_between` output, for the CLI."""
+    if changes is None:
+        return "No earlier meeting has a snapshot: nothing to compare with."
+    lines = []
+    for key in CHANGE_KEYS:
+        frame = changes[key]
+        lines.append(f"{key.replace('_', ' ')}: {len(frame)}")
+        for row in frame.itertuples(index=False):
+            lines.append("  " + " | ".join(_show(v) for v in row))
+    return "\n".join(lines)
+
+
+def _show(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return str(value)[:80]

@@ -33,6 +33,7 @@ from analysis.store.atomic import atomic_write_text as _atomic_write_text
 from analysis.errors import UsageError
 from analysis.dataset.meetings import Meeting
 from analysis.common.slugs import inside, slug
+from analysis.common.hashing import sha256_bytes, sha256_json
 
 IMPLEMENTER_REPORT = "implementer_report"
 PROGRAM_REPORTS = ("program_overview", "absentee_voting")
@@ -110,10 +111,6 @@ def atomic_write_text(path: Path, text: str) -> None:
     os.chmod(path, 0o644)
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def package_source_hash(root: Path | None = None) -> str:
     """Hash of every ``.py`` file of the ``analysis`` package (notebooks call it)."""
     root = root or Path(__file__).resolve().parents[1]
@@ -133,10 +130,6 @@ def package_versions() -> dict[str, str]:
         except PackageNotFoundError:
             out[name] = "not installed"
     return out
-
-
-def _json_hash(obj) -> str:
-    return sha256_bytes(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode())
 
 
 # ------------------------------------------------------------------ planning
@@ -186,8 +179,8 @@ def key_reports(reports: list[Report], data_version: str, source_hash: str, meet
         if r.notebook_path not in cache:
             cache[r.notebook_path] = sha256_bytes(r.notebook_path.read_bytes()) if r.notebook_path.exists() else ""
         r.notebook_sha256 = cache[r.notebook_path]
-        r.parameters_sha256 = _json_hash(r.parameters)
-        r.key = _json_hash({"notebook": r.notebook_sha256, "data": data_version, "parameters": r.parameters,
+        r.parameters_sha256 = sha256_json(r.parameters)
+        r.key = sha256_json({"notebook": r.notebook_sha256, "data": data_version, "parameters": r.parameters,
                             "package": source_hash, "title": r.title, "meeting_title": meeting.title(r.lang)})
 
 
