@@ -58,31 +58,80 @@ def analyst_loop(reports, out: Path, chromium: str) -> float:
     for r in reports:
         nb = out / f"{r.lang}-{r.slug}.ipynb"
         params = [x for k, v in r.parameters.items() for x in ("-r", k, v)]
-        subprocess.run([str(BIN / "papermill"), str(r.notebook_path), str(nb), *params, "--cwd",
-                        str(r.notebook_path.parent)], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [str(BIN / "papermill"), str(r.notebook_path), str(nb), *params, "--cwd", str(r.notebook_path.parent)],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         with tempfile.TemporaryDirectory() as profile:
-            subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                            f"--user-data-dir={profile}", f"--print-to-pdf={nb.with_suffix('.pdf')}",
-                            nb.with_suffix(".html").as_uri()], check=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    chromium,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    f"--user-data-dir={profile}",
+                    f"--print-to-pdf={nb.with_suffix('.pdf')}",
+                    nb.with_suffix(".html").as_uri(),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
     return time.perf_counter() - t0
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
-    mem = next((line.split(":", 1)[1].strip() for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), "?") if Path("/proc/meminfo").exists() else "?"
-    return {"nproc": os.cpu_count(), "cpu": cpu, "memory": mem, "python": platform.python_version(),
-            "platform": platform.platform(), "load_average_at_start": os.getloadavg()}
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
+    mem = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            ),
+            "?",
+        )
+        if Path("/proc/meminfo").exists()
+        else "?"
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory": mem,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": os.getloadavg(),
+    }
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--implementers", type=int, default=0,
-                    help="only the first K implementers with data (0 = all); both arms run the same reports")
+    ap.add_argument(
+        "--implementers",
+        type=int,
+        default=0,
+        help="only the first K implementers with data (0 = all); both arms run the same reports",
+    )
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=0, help="--jobs for the run (default: number of CPUs)")
     ap.add_argument("--write-readme", action="store_true", help="write the results into benchmarks/README.md")
@@ -105,20 +154,39 @@ def main(argv=None) -> int:
     if args.jobs:
         run_cmd += ["--jobs", str(args.jobs)]
     info = machine()
-    print(f"{len(reports)} reports for meeting {meeting.meeting_id}; {info['nproc']} CPUs; "
-          f"load {info['load_average_at_start']}", file=sys.stderr)
+    print(
+        f"{len(reports)} reports for meeting {meeting.meeting_id}; {info['nproc']} CPUs; "
+        f"load {info['load_average_at_start']}",
+        file=sys.stderr,
+    )
 
     work = Path(tempfile.mkdtemp(prefix="oas-bench-"))
-    times = {"loop": [], "run": [], "rerun": [], "import": [], "papermill_cli_empty": [], "papermill_inprocess_empty": []}
+    times = {
+        "loop": [],
+        "run": [],
+        "rerun": [],
+        "import": [],
+        "papermill_cli_empty": [],
+        "papermill_inprocess_empty": [],
+    }
     empty = work / "empty.ipynb"
-    empty.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": [],
-                                            "execution_count": None}],
-                                 "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                             "language": "python"}},
-                                 "nbformat": 4, "nbformat_minor": 5}))
-    inproc = ("import time, papermill; t = time.perf_counter(); "
-              f"papermill.execute_notebook({str(empty)!r}, {str(work / 'e2.ipynb')!r}, progress_bar=False); "
-              "print(time.perf_counter() - t)")
+    empty.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {"cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": [], "execution_count": None}
+                ],
+                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+    inproc = (
+        "import time, papermill; t = time.perf_counter(); "
+        f"papermill.execute_notebook({str(empty)!r}, {str(work / 'e2.ipynb')!r}, progress_bar=False); "
+        "print(time.perf_counter() - t)"
+    )
     try:
         for i in range(args.runs):
             loop_dir = work / f"loop{i}"
@@ -131,20 +199,27 @@ def main(argv=None) -> int:
             times["papermill_cli_empty"].append(timed([str(BIN / "papermill"), str(empty), str(work / "e.ipynb")]))
             res = subprocess.run([sys.executable, "-c", inproc], capture_output=True, text=True, check=True)
             times["papermill_inprocess_empty"].append(float(res.stdout.strip().splitlines()[-1]))
-            print(f"run {i + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()),
-                  file=sys.stderr)
+            print(
+                f"run {i + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()),
+                file=sys.stderr,
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     med = {k: statistics.median(v) for k, v in times.items()}
     result = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "meeting": meeting.meeting_id, "reports": len(reports), "implementers": implementers,
-        "runs": args.runs, "machine": info, "chromium": subprocess.run([chromium, "--version"], capture_output=True,
-                                                                      text=True).stdout.strip(),
+        "meeting": meeting.meeting_id,
+        "reports": len(reports),
+        "implementers": implementers,
+        "runs": args.runs,
+        "machine": info,
+        "chromium": subprocess.run([chromium, "--version"], capture_output=True, text=True).stdout.strip(),
         "command": " ".join(["python", "benchmarks/bench_run.py", *(argv if argv is not None else sys.argv[1:])]),
-        "times_s": times, "median_s": med,
-        "speedup_run_vs_loop": med["loop"] / med["run"], "speedup_rerun_vs_loop": med["loop"] / med["rerun"],
+        "times_s": times,
+        "median_s": med,
+        "speedup_run_vs_loop": med["loop"] / med["run"],
+        "speedup_rerun_vs_loop": med["loop"] / med["rerun"],
         "per_report_s": {"loop": med["loop"] / len(reports), "run": med["run"] / len(reports)},
     }
     print(json.dumps(result, indent=2))
@@ -164,27 +239,27 @@ loop (for each report: `papermill` CLI, `jupyter nbconvert --to html --no-input`
 runs interleaved. Timings are only meaningful as ratios within one run.
 This file is written by `python benchmarks/bench_run.py --write-readme`.
 
-## Latest result ({r['date']})
+## Latest result ({r["date"]})
 
-Command: `{r['command']}`
+Command: `{r["command"]}`
 
-Reports: {r['reports']} (meeting {r['meeting']}; implementer reports for {', '.join(r['implementers'])},
-plus the program overview and voting-abroad reports; English and Spanish; HTML and PDF). Runs: {r['runs']} each.
+Reports: {r["reports"]} (meeting {r["meeting"]}; implementer reports for {", ".join(r["implementers"])},
+plus the program overview and voting-abroad reports; English and Spanish; HTML and PDF). Runs: {r["runs"]} each.
 
-Machine: {m['nproc']} CPUs ({m['cpu']}), memory {m['memory']}, Python {m['python']}, {m['platform']},
-{r['chromium']}. Load average when it started: {', '.join(f'{x:.2f}' for x in m['load_average_at_start'])}
+Machine: {m["nproc"]} CPUs ({m["cpu"]}), memory {m["memory"]}, Python {m["python"]}, {m["platform"]},
+{r["chromium"]}. Load average when it started: {", ".join(f"{x:.2f}" for x in m["load_average_at_start"])}
 (the machine was shared with other work; interleaving spreads that over both arms).
 
 | measure | median (s) | all runs (s) |
 |---|---|---|
 {rows}
 
-* **run vs loop: {r['speedup_run_vs_loop']:.1f}x faster** (target: at least 5x)
-* **unchanged re-run vs loop: {r['speedup_rerun_vs_loop']:.1f}x faster** (target: at least 20x)
-* per report: loop {r['per_report_s']['loop']:.2f} s, run {r['per_report_s']['run']:.2f} s
+* **run vs loop: {r["speedup_run_vs_loop"]:.1f}x faster** (target: at least 5x)
+* **unchanged re-run vs loop: {r["speedup_rerun_vs_loop"]:.1f}x faster** (target: at least 20x)
+* per report: loop {r["per_report_s"]["loop"]:.2f} s, run {r["per_report_s"]["run"]:.2f} s
 
-Floor of one report: `import analysis, pandas, plotly` takes {med['import']:.2f} s; a papermill run of an
-empty notebook takes {med['papermill_cli_empty']:.2f} s from the CLI and {med['papermill_inprocess_empty']:.2f} s
+Floor of one report: `import analysis, pandas, plotly` takes {med["import"]:.2f} s; a papermill run of an
+empty notebook takes {med["papermill_cli_empty"]:.2f} s from the CLI and {med["papermill_inprocess_empty"]:.2f} s
 in-process (that is the kernel start, paid once per report since each report gets a fresh kernel).
 
 ## Reproduce

@@ -6,8 +6,8 @@
 ['action_mandates', 'actions']
 """
 
-from analysis.errors import AnalysisError, DataError, Problem
 from analysis.dataset.loading import Dataset, load_dataset
+from analysis.errors import AnalysisError, DataError, Problem
 
 __all__ = ["AnalysisError", "DataError", "Problem", "Dataset", "load_dataset"]
 __version__ = "0.1.0"

@@ -9,21 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 
+from analysis.commands.registry import _COMMANDS
 from analysis.errors import AnalysisError, DataError
-
-_COMMANDS: list[tuple[str, str, Callable, Callable]] = []
-
-
-def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None):
-    """Register ``fn`` as the command ``name`` with its arguments."""
-
-    def wrap(fn):
-        _COMMANDS.append((name, help, arguments, fn))
-        return fn
-
-    return wrap
 
 
 def build_parser() -> argparse.ArgumentParser:

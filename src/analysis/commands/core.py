@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from analysis.cli import command
+from analysis.commands.registry import command
 
 
 def _path_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("path", nargs="?", default=None,
-                   help="folder of CSV tables or an .xlsx workbook (default: data/program/)")
+    p.add_argument(
+        "path", nargs="?", default=None, help="folder of CSV tables or an .xlsx workbook (default: data/program/)"
+    )
 
 
 def _validate_args(p: argparse.ArgumentParser) -> None:
     _path_arg(p)
-    p.add_argument("--no-sources", action="store_true",
-                   help="skip checking excerpts against the Work Plan text")
+    p.add_argument("--no-sources", action="store_true", help="skip checking excerpts against the Work Plan text")
 
 
 @command("validate", "Check the dataset and print every problem found (exit 1 if any).", _validate_args)
 def cmd_validate(args) -> int:
     from analysis import config
-    from analysis.errors import DataError
-    from analysis.dataset.loading import read_raw
     from analysis.dataset.provenance import check_excerpts
+    from analysis.dataset.raw import read_raw
     from analysis.dataset.validation import validate_raw
+    from analysis.errors import DataError
 
     path = args.path or config.PROGRAM_DIR
     raw = read_raw(path)
@@ -40,18 +39,25 @@ def cmd_validate(args) -> int:
 
 def _summary_args(p: argparse.ArgumentParser) -> None:
     _path_arg(p)
-    p.add_argument("--meeting", default=None,
-                   help="meeting id or 'next'; milestones are judged as of its as-of date (default: the latest meeting)")
+    p.add_argument(
+        "--meeting",
+        default=None,
+        help="meeting id or 'next'; milestones are judged as of its as-of date (default: the latest meeting)",
+    )
     p.add_argument("--as-of", default=None, help="judge milestones as of this date (YYYY-MM-DD) instead")
 
 
-@command("summary", "Print the program in figures: mandates, actions, milestones and indicators by implementer.", _summary_args)
+@command(
+    "summary",
+    "Print the program in figures: mandates, actions, milestones and indicators by implementer.",
+    _summary_args,
+)
 def cmd_summary(args) -> int:
     import datetime as dt
 
-    from analysis.errors import UsageError
     from analysis.dataset.loading import load_dataset
     from analysis.dataset.meetings import load_meetings, resolve_meeting
+    from analysis.errors import UsageError
     from analysis.report.summary import summary_text
 
     if args.as_of:
@@ -70,12 +76,16 @@ def _schema_doc_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true", help="exit 1 if data/README.md is out of date, without writing")
 
 
-@command("schema-doc", "Write the column reference of every table into data/README.md (between its markers).", _schema_doc_args)
+@command(
+    "schema-doc",
+    "Write the column reference of every table into data/README.md (between its markers).",
+    _schema_doc_args,
+)
 def cmd_schema_doc(args) -> int:
     from analysis import config
-    from analysis.store.atomic import atomic_write_text
-    from analysis.errors import UsageError
     from analysis.dataset.schema import markdown_reference
+    from analysis.errors import UsageError
+    from analysis.store.atomic import atomic_write_text
 
     readme = config.DATA_DIR / "README.md"
     text = readme.read_text(encoding="utf-8")

@@ -6,22 +6,27 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.cli import command
+from analysis.commands.registry import command
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", default=None, metavar="PATH",
-                   help="folder of CSV tables (or, for export, an .xlsx workbook); default: data/program/")
+    p.add_argument(
+        "--data",
+        default=None,
+        metavar="PATH",
+        help="folder of CSV tables (or, for export, an .xlsx workbook); default: data/program/",
+    )
 
 
 def _lang_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=("en", "es"), default="en", help="language of labels and instructions (default: en)")
+    p.add_argument(
+        "--lang", choices=("en", "es"), default="en", help="language of labels and instructions (default: en)"
+    )
 
 
 def _meeting(choice, data):
-    from analysis.dataset.meetings import load_meetings, resolve_meeting
-
     from analysis import config
+    from analysis.dataset.meetings import load_meetings, resolve_meeting
 
     return resolve_meeting(load_meetings(config.DataLayout.of(data).meetings), choice)
 
@@ -30,20 +35,26 @@ def _export_args(p):
     p.add_argument("--meeting", default=None, help="meeting id, 'next', or omit for the latest meeting held")
     _lang_arg(p)
     p.add_argument("--out", required=True, metavar="FILE", help="the .xlsx to write, or a folder for --format csv")
-    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
-                   help="xlsx workbook (default) or a folder of spreadsheet-safe CSV files")
+    p.add_argument(
+        "--format",
+        choices=("xlsx", "csv"),
+        default="xlsx",
+        help="xlsx workbook (default) or a folder of spreadsheet-safe CSV files",
+    )
     _data_arg(p)
 
 
-@command("export", "Write the dataset, a per-implementer summary and derived indicators to an Excel workbook.", _export_args)
+@command(
+    "export", "Write the dataset, a per-implementer summary and derived indicators to an Excel workbook.", _export_args
+)
 def cmd_export(args) -> int:
     from analysis.dataset.loading import load_dataset
 
     ds = load_dataset(args.data)
     meeting = _meeting(args.meeting, args.data)
     if args.format == "csv":
-        from analysis.store.csv_io import export_csv
         from analysis.measures import derived_indicators
+        from analysis.store.csv_io import export_csv
 
         out = Path(args.out)
         for name, frame in ds.tables.items():
@@ -81,23 +92,40 @@ def cmd_template(args) -> int:
 def _ingest_args(p):
     p.add_argument("file", metavar="FILE.xlsx", help="the filled-in report form")
     p.add_argument("--dry-run", action="store_true", help="check and print what would change; write nothing")
-    p.add_argument("--errors", default=None, metavar="PATH",
-                   help="where to write the error report (default: <form>.errors.xlsx next to the form)")
+    p.add_argument(
+        "--errors",
+        default=None,
+        metavar="PATH",
+        help="where to write the error report (default: <form>.errors.xlsx next to the form)",
+    )
     p.add_argument("--implementer", default=None, help="refuse the form unless it is for this implementer")
     p.add_argument("--meeting", default=None, help="refuse the form unless it is for this meeting")
-    p.add_argument("--skip-conflicts", action="store_true",
-                   help="apply the rows without conflicts instead of refusing the whole form")
+    p.add_argument(
+        "--skip-conflicts",
+        action="store_true",
+        help="apply the rows without conflicts instead of refusing the whole form",
+    )
     _data_arg(p)
 
 
-@command("ingest", "Check a filled-in report form and apply it to the master tables (logged, archived, atomic).", _ingest_args)
+@command(
+    "ingest",
+    "Check a filled-in report form and apply it to the master tables (logged, archived, atomic).",
+    _ingest_args,
+)
 def cmd_ingest(args) -> int:
     from analysis.excel.ingest import SubmissionError, ingest
 
     try:
-        result = ingest(args.file, args.data, dry_run=args.dry_run, errors_path=args.errors,
-                        expect_implementer=args.implementer, expect_meeting=args.meeting,
-                        skip_conflicts=args.skip_conflicts)
+        result = ingest(
+            args.file,
+            args.data,
+            dry_run=args.dry_run,
+            errors_path=args.errors,
+            expect_implementer=args.implementer,
+            expect_meeting=args.meeting,
+            skip_conflicts=args.skip_conflicts,
+        )
     except SubmissionError as exc:
         for p in exc.problems:
             print(f"error: {p}", file=sys.stderr)
@@ -111,13 +139,17 @@ def cmd_ingest(args) -> int:
     for c in result.conflicts:
         print(f"skipped: {c}", file=sys.stderr)
     if result.already_ingested:
-        print(f"{result.file.name} (sha256 {result.sha256[:12]}) was already ingested at {result.already_ingested}; nothing changed.")
+        print(
+            f"{result.file.name} (sha256 {result.sha256[:12]}) was already ingested at {result.already_ingested}; nothing changed."
+        )
         return 0
     verb = "would change" if result.dry_run else "changed"
     for c in result.changes:
         print(f"{verb}: {c.table} {c.key} {c.column}: {c.old!r} -> {c.new!r}")
-    print(f"{result.file.name}: {len(result.changes)} change(s) {'would be applied (dry run)' if result.dry_run else 'applied'}"
-          f" for {result.implementer}, meeting {result.meeting}.")
+    print(
+        f"{result.file.name}: {len(result.changes)} change(s) {'would be applied (dry run)' if result.dry_run else 'applied'}"
+        f" for {result.implementer}, meeting {result.meeting}."
+    )
     if result.archived:
         print(f"archived: {result.archived}")
     if result.backup:
@@ -126,7 +158,9 @@ def cmd_ingest(args) -> int:
 
 
 def _changes_args(p):
-    p.add_argument("--meeting", required=True, help="meeting id (compared with the latest earlier meeting that has a snapshot)")
+    p.add_argument(
+        "--meeting", required=True, help="meeting id (compared with the latest earlier meeting that has a snapshot)"
+    )
     p.add_argument("--implementer", default=None, help="only this implementer")
     _data_arg(p)
 
@@ -145,7 +179,11 @@ def _snapshot_args(p):
     _data_arg(p)
 
 
-@command("snapshot", "Keep a copy of the master tables as the data for a meeting (data/snapshots/<meeting>/).", _snapshot_args)
+@command(
+    "snapshot",
+    "Keep a copy of the master tables as the data for a meeting (data/snapshots/<meeting>/).",
+    _snapshot_args,
+)
 def cmd_snapshot(args) -> int:
     from analysis.store.snapshots import save_snapshot
 

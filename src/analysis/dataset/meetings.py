@@ -21,11 +21,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import config
-from analysis.errors import DataError, Problem, UsageError
 from analysis.common.dates import as_date
+from analysis.errors import DataError, Problem, UsageError
 
-COLUMNS = ("meeting_id", "date", "as_of", "title_en", "title_es",
-           "reporting_period_start", "reporting_period_end", "basis")
+COLUMNS = (
+    "meeting_id",
+    "date",
+    "as_of",
+    "title_en",
+    "title_es",
+    "reporting_period_start",
+    "reporting_period_end",
+    "basis",
+)
 REQUIRED = ("meeting_id", "as_of", "title_en", "basis")
 DATE_COLUMNS = ("date", "as_of", "reporting_period_start", "reporting_period_end")
 MEETING_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -77,8 +85,9 @@ def load_meetings(path: Path | str | None = None) -> list[Meeting]:
         raise DataError(Problem("the file is empty: expected a header row", file=file))
     header = [h.strip() for h in rows[0]]
     problems = [Problem(f"the column '{c}' is missing", file=file, row=1) for c in COLUMNS if c not in header]
-    problems += [Problem("unknown column", file=file, row=1, column=c or "(empty)", value=c)
-                 for c in header if c not in COLUMNS]
+    problems += [
+        Problem("unknown column", file=file, row=1, column=c or "(empty)", value=c) for c in header if c not in COLUMNS
+    ]
     if problems:
         raise DataError(problems)
     meetings, seen = [], {}
@@ -86,21 +95,37 @@ def load_meetings(path: Path | str | None = None) -> list[Meeting]:
         if not any(c.strip() for c in row):
             continue
         cells = dict(zip(header, [c.strip() for c in row] + [""] * (len(header) - len(row))))
-        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+        if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
             problems.append(Problem("this row has more cells than the header", file=file, row=line))
         bad = False
         for col in REQUIRED:
             if not cells[col]:
-                problems.append(Problem("this value is required but the cell is empty", file=file, row=line, column=col))
+                problems.append(
+                    Problem("this value is required but the cell is empty", file=file, row=line, column=col)
+                )
                 bad = True
         mid = cells["meeting_id"]
         if mid and not MEETING_ID_RE.match(mid):
-            problems.append(Problem("is not a valid meeting id: use letters, digits, '-', '_' or '.'",
-                                    file=file, row=line, column="meeting_id", value=mid))
+            problems.append(
+                Problem(
+                    "is not a valid meeting id: use letters, digits, '-', '_' or '.'",
+                    file=file,
+                    row=line,
+                    column="meeting_id",
+                    value=mid,
+                )
+            )
             bad = True
         if mid in seen:
-            problems.append(Problem(f"duplicate meeting id (first on row {seen[mid]})",
-                                    file=file, row=line, column="meeting_id", value=mid))
+            problems.append(
+                Problem(
+                    f"duplicate meeting id (first on row {seen[mid]})",
+                    file=file,
+                    row=line,
+                    column="meeting_id",
+                    value=mid,
+                )
+            )
             bad = True
         seen.setdefault(mid, line)
         dates = {}
@@ -108,18 +133,29 @@ def load_meetings(path: Path | str | None = None) -> list[Meeting]:
             try:
                 dates[col] = _date(cells[col])
             except ValueError:
-                problems.append(Problem("is not a date in the form YYYY-MM-DD", file=file, row=line,
-                                        column=col, value=cells[col]))
+                problems.append(
+                    Problem("is not a date in the form YYYY-MM-DD", file=file, row=line, column=col, value=cells[col])
+                )
                 bad = True
         if bad:
             continue
         start, end = dates["reporting_period_start"], dates["reporting_period_end"]
         if start and end and start > end:
-            problems.append(Problem(f"the reporting period ends before it starts ({start})", file=file,
-                                    row=line, column="reporting_period_end", value=cells["reporting_period_end"]))
+            problems.append(
+                Problem(
+                    f"the reporting period ends before it starts ({start})",
+                    file=file,
+                    row=line,
+                    column="reporting_period_end",
+                    value=cells["reporting_period_end"],
+                )
+            )
             continue
-        meetings.append(Meeting(mid, dates["date"], dates["as_of"], cells["title_en"], cells["title_es"],
-                                start, end, cells["basis"]))
+        meetings.append(
+            Meeting(
+                mid, dates["date"], dates["as_of"], cells["title_en"], cells["title_es"], start, end, cells["basis"]
+            )
+        )
     if problems:
         raise DataError(problems)
     if not meetings:
@@ -127,8 +163,7 @@ def load_meetings(path: Path | str | None = None) -> list[Meeting]:
     return sorted(meetings, key=lambda m: (m.as_of, m.meeting_id))
 
 
-def resolve_meeting(meetings: list[Meeting], choice: str | None = None,
-                    today: dt.date | None = None) -> Meeting:
+def resolve_meeting(meetings: list[Meeting], choice: str | None = None, today: dt.date | None = None) -> Meeting:
     """The meeting ``choice`` names: an id, ``"next"``, or None for the default.
 
     Default: the latest meeting held (``date``, else ``as_of``) on or before

@@ -42,8 +42,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-PRECISIONS = ("day", "days", "month", "months", "quarter", "semester", "half",
-              "season", "year", "range", "recurring")
+PRECISIONS = ("day", "days", "month", "months", "quarter", "semester", "half", "season", "year", "range", "recurring")
 _SINGLE = {"day", "month", "year", "quarter", "semester", "half", "season"}
 
 
@@ -72,40 +71,97 @@ class Period:
             raise ValueError(f"unknown precision {self.precision!r}")
 
 
-_MONTH_NAMES = ("january february march april may june july august september october "
-                "november december").split()  # not calendar.month_name: that follows the locale
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+).split()  # not calendar.month_name: that follows the locale
 _MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES, 1)}
 _MONTHS |= {name[:3]: i for name, i in _MONTHS.items()} | {"sept": 9}
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
-             "fourth": 4, "4th": 4, "1er": 1, "2do": 2, "3er": 3, "3ro": 3, "4to": 4}
+_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "1er": 1,
+    "2do": 2,
+    "3er": 3,
+    "3ro": 3,
+    "4to": 4,
+}
 _UNITS = {"quarter": (4, 33), "semester": (2, 40), "half": (2, 40)}  # per year, EDTF code
 # season -> (EDTF code, first day, last day, first day of its "late" part)
-_SEASONS = {"spring": (21, (3, 20), (6, 20), (5, 1)), "summer": (22, (6, 21), (9, 22), (8, 1)),
-            "autumn": (23, (9, 23), (12, 20), (11, 1))}
+_SEASONS = {
+    "spring": (21, (3, 20), (6, 20), (5, 1)),
+    "summer": (22, (6, 21), (9, 22), (8, 1)),
+    "autumn": (23, (9, 23), (12, 20), (11, 1)),
+}
 _SEASONS["fall"] = _SEASONS["autumn"]
 
 _ES_WORDS = {
-    "enero": "january", "febrero": "february", "marzo": "march", "abril": "april",
-    "mayo": "may", "junio": "june", "julio": "july", "agosto": "august",
-    "septiembre": "september", "setiembre": "september", "octubre": "october",
-    "noviembre": "november", "diciembre": "december",
-    "primer": "first", "primero": "first", "primera": "first", "segundo": "second",
-    "segunda": "second", "tercer": "third", "tercero": "third", "tercera": "third",
-    "cuarto": "fourth", "cuarta": "fourth", "ultimo": "last", "ultima": "last",
-    "trimestre": "quarter", "semestre": "semester", "mitad": "half",
-    "primavera": "spring", "verano": "summer", "otono": "autumn", "invierno": "winter",
-    "o": "or", "u": "or", "y": "and", "e": "and", "a": "to", "al": "to", "hasta": "to",
-    "desde": "from", "entre": "between", "en": "in", "durante": "during",
-    "el": "the", "la": "the",
+    "enero": "january",
+    "febrero": "february",
+    "marzo": "march",
+    "abril": "april",
+    "mayo": "may",
+    "junio": "june",
+    "julio": "july",
+    "agosto": "august",
+    "septiembre": "september",
+    "setiembre": "september",
+    "octubre": "october",
+    "noviembre": "november",
+    "diciembre": "december",
+    "primer": "first",
+    "primero": "first",
+    "primera": "first",
+    "segundo": "second",
+    "segunda": "second",
+    "tercer": "third",
+    "tercero": "third",
+    "tercera": "third",
+    "cuarto": "fourth",
+    "cuarta": "fourth",
+    "ultimo": "last",
+    "ultima": "last",
+    "trimestre": "quarter",
+    "semestre": "semester",
+    "mitad": "half",
+    "primavera": "spring",
+    "verano": "summer",
+    "otono": "autumn",
+    "invierno": "winter",
+    "o": "or",
+    "u": "or",
+    "y": "and",
+    "e": "and",
+    "a": "to",
+    "al": "to",
+    "hasta": "to",
+    "desde": "from",
+    "entre": "between",
+    "en": "in",
+    "durante": "during",
+    "el": "the",
+    "la": "the",
 }
 _ES_MONTHS = "|".join(w for w, e in _ES_WORDS.items() if e in _MONTHS)
 _ES_VOCAB = set(_ES_WORDS) | set(
     "de del los ano anos siguientes subsiguientes posteriores cada todos anualmente finales "
-    "fines principios inicios comienzos hacia partir".split())
-_EN_VOCAB = set(_MONTHS) | set(_UNITS) | set(_SEASONS) | set(
-    "first second third fourth winter last final early late of the year years subsequent "
-    "following each every annually yearly and or to from since between by in during on toward "
-    "towards end".split())
+    "fines principios inicios comienzos hacia partir".split()
+)
+_EN_VOCAB = (
+    set(_MONTHS)
+    | set(_UNITS)
+    | set(_SEASONS)
+    | set(
+        "first second third fourth winter last final early late of the year years subsequent "
+        "following each every annually yearly and or to from since between by in during on toward "
+        "towards end".split()
+    )
+)
 _ES_SEASON = r"(primavera|verano|otono|invierno)"
 _ES_PHRASES = (  # applied in order to accent-free lowercase Spanish text
     (r"\bde (?:todos )?los anos (?:siguientes|subsiguientes|posteriores)\b", "of subsequent years"),
@@ -154,8 +210,9 @@ def _day(y, mo, d, text) -> Period:
     try:
         day = dt.date(y, mo, int(d))
     except ValueError:
-        raise PeriodError(text, f"{text!r} names a day that does not exist: "
-                                f"{_MONTH_NAMES[mo - 1].title()} {y} has no day {int(d)}") from None
+        raise PeriodError(
+            text, f"{text!r} names a day that does not exist: {_MONTH_NAMES[mo - 1].title()} {y} has no day {int(d)}"
+        ) from None
     return _p(day, day, "day", day.isoformat())
 
 
@@ -163,8 +220,7 @@ def _sub_year(y, unit, n) -> Period:
     per_year, code = _UNITS[unit]
     months = 12 // per_year
     first = (n - 1) * months + 1
-    return _p(dt.date(y, first, 1), _month(y, first + months - 1).end, unit,
-              f"{y:04d}-{code + n - 1}")
+    return _p(dt.date(y, first, 1), _month(y, first + months - 1).end, unit, f"{y:04d}-{code + n - 1}")
 
 
 def _ordinal(word, unit) -> int:
@@ -174,8 +230,7 @@ def _ordinal(word, unit) -> int:
 def _season(m, dy, text) -> Period:
     part, name, y = m[1], m[2], _year(m[3], dy, text)
     if name == "winter":
-        raise PeriodError(text, f"{text!r}: winter straddles two calendar years and "
-                                "this tool does not guess which")
+        raise PeriodError(text, f"{text!r}: winter straddles two calendar years and this tool does not guess which")
     code, first, last, late = _SEASONS[name]
     start, end = dt.date(y, *first), dt.date(y, *last)
     if part == "late":
@@ -216,26 +271,31 @@ def _whole_year(y) -> Period:
     return _p(dt.date(y, 1, 1), dt.date(y, 12, 31), "year", f"{y:04d}")
 
 
-_ATOMS = [(re.compile(p), f) for p, f in (
-    (_YR, lambda m, dy, t: _whole_year(int(m[1]))),
-    (rf"end {_YR}", _end_year),
-    (rf"{_MON}{_OYR}", lambda m, dy, t: _month(_year(m[2], dy, t), _MONTHS[m[1]])),
-    (rf"{_MON} {_D}{_OYR}", lambda m, dy, t: _day(_year(m[3], dy, t), _MONTHS[m[1]], m[2], t)),
-    (rf"{_D} {_MON}{_OYR}", lambda m, dy, t: _day(_year(m[3], dy, t), _MONTHS[m[2]], m[1], t)),
-    (rf"{_MON} {_D}{_SEP}{_D}{_OYR}",
-     lambda m, dy, t: _days(t, _year(m[5], dy, t), m[1], m[2], m[4], m[3])),
-    (rf"{_D}{_SEP}{_D} {_MON}{_OYR}",
-     lambda m, dy, t: _days(t, _year(m[5], dy, t), m[4], m[1], m[3], m[2])),
-    (rf"{_MON}{_SEP}{_MON}{_OYR}", lambda m, dy, t: _pair(
-        t, _month(_year(m[4], dy, t), _MONTHS[m[1]]), _month(_year(m[4], dy, t), _MONTHS[m[3]]),
-        m[2])),
-    (rf"{_ORD} {_UNIT}{_OYR}", lambda m, dy, t: _sub_year(
-        _year(m[3], dy, t), m[2], _ordinal(m[1], m[2]))),
-    (rf"q([1-4])(?: {_YR})?", lambda m, dy, t: _sub_year(_year(m[2], dy, t), "quarter", int(m[1]))),
-    (rf"(?:(early|late) )?(spring|summer|autumn|fall|winter){_OYR}", _season),
-)]
-_RECURRING = re.compile(rf"(?:{_ORD} {_UNIT} (?:of )?)?(?:(?:each|every) year|annually|yearly"
-                        r"|(subsequent|following) years)")
+_ATOMS = [
+    (re.compile(p), f)
+    for p, f in (
+        (_YR, lambda m, dy, t: _whole_year(int(m[1]))),
+        (rf"end {_YR}", _end_year),
+        (rf"{_MON}{_OYR}", lambda m, dy, t: _month(_year(m[2], dy, t), _MONTHS[m[1]])),
+        (rf"{_MON} {_D}{_OYR}", lambda m, dy, t: _day(_year(m[3], dy, t), _MONTHS[m[1]], m[2], t)),
+        (rf"{_D} {_MON}{_OYR}", lambda m, dy, t: _day(_year(m[3], dy, t), _MONTHS[m[2]], m[1], t)),
+        (rf"{_MON} {_D}{_SEP}{_D}{_OYR}", lambda m, dy, t: _days(t, _year(m[5], dy, t), m[1], m[2], m[4], m[3])),
+        (rf"{_D}{_SEP}{_D} {_MON}{_OYR}", lambda m, dy, t: _days(t, _year(m[5], dy, t), m[4], m[1], m[3], m[2])),
+        (
+            rf"{_MON}{_SEP}{_MON}{_OYR}",
+            lambda m, dy, t: _pair(
+                t, _month(_year(m[4], dy, t), _MONTHS[m[1]]), _month(_year(m[4], dy, t), _MONTHS[m[3]]), m[2]
+            ),
+        ),
+        (rf"{_ORD} {_UNIT}{_OYR}", lambda m, dy, t: _sub_year(_year(m[3], dy, t), m[2], _ordinal(m[1], m[2]))),
+        (rf"q([1-4])(?: {_YR})?", lambda m, dy, t: _sub_year(_year(m[2], dy, t), "quarter", int(m[1]))),
+        (rf"(?:(early|late) )?(spring|summer|autumn|fall|winter){_OYR}", _season),
+    )
+]
+_RECURRING = re.compile(
+    rf"(?:{_ORD} {_UNIT} (?:of )?)?(?:(?:each|every) year|annually|yearly"
+    r"|(subsequent|following) years)"
+)
 _PREFIX = re.compile(r"^(?:in|during|on|towards? the end of) ")
 
 
@@ -253,7 +313,7 @@ def _single(p) -> bool:
 def _range(s, dy, text, seps=r"-|to") -> Period | None:
     """Split "A - B" / "A to B" into two single periods; A may borrow B's year."""
     for m in re.finditer(rf" (?:{seps}) ", s):
-        left, right = s[:m.start()], s[m.end():]
+        left, right = s[: m.start()], s[m.end() :]
         b = _atom(right, dy, text)
         if b is None or not (_single(b) or b.edtf.startswith("/")):
             continue
@@ -262,11 +322,9 @@ def _range(s, dy, text, seps=r"-|to") -> Period | None:
         if a is None or not _single(a):
             continue
         if b.end < a.end or (b.start is not None and b.start < a.start):
-            raise PeriodError(text, f"{text!r}: the end ({b.edtf.lstrip('/')}) "
-                                    f"is before the start ({a.edtf})")
+            raise PeriodError(text, f"{text!r}: the end ({b.edtf.lstrip('/')}) is before the start ({a.edtf})")
         same = a.precision == b.precision and a.precision in ("day", "month")
-        return _p(a.start, b.end, a.precision + "s" if same else "range",
-                  f"{a.edtf}/{b.edtf.lstrip('/')}")
+        return _p(a.start, b.end, a.precision + "s" if same else "range", f"{a.edtf}/{b.edtf.lstrip('/')}")
     return None
 
 
@@ -348,8 +406,11 @@ def parse_period(text: str, *, default_year: int | None = None) -> Period:
             x = _core(rest, default_year, text)
             if not _single(x):
                 raise _unknown(text)
-            p = (_p(None, x.end, "range", f"/{x.edtf}") if keyword == "by"
-                 else _p(x.start, None, "range", f"{x.edtf}/.."))
+            p = (
+                _p(None, x.end, "range", f"/{x.edtf}")
+                if keyword == "by"
+                else _p(x.start, None, "range", f"{x.edtf}/..")
+            )
         if p is None:
             raise _unknown(text)
     else:

@@ -16,8 +16,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from analysis.dataset.raw import RawTable
 from analysis.errors import Problem
-from analysis.dataset.loading import RawTable
 
 EXCERPT_COLUMNS = ("excerpt", "excerpt_b")
 VERBATIM_COLUMNS = {"mandates": ("text",)}
@@ -51,7 +51,14 @@ def check_excerpts(raw: dict[str, RawTable], work_plan: Path | str) -> list[Prob
                     continue
                 text = normalize(str(value))
                 if text and text not in doc:
-                    out.append(Problem(
-                        f"this text is not found verbatim in the Work Plan ({Path(work_plan).name})",
-                        file=t.file, sheet=t.sheet, row=t.row_number(i), column=col, value=str(value)))
+                    out.append(
+                        Problem(
+                            f"this text is not found verbatim in the Work Plan ({Path(work_plan).name})",
+                            file=t.file,
+                            sheet=t.sheet,
+                            row=t.row_number(i),
+                            column=col,
+                            value=str(value),
+                        )
+                    )
     return out

@@ -130,14 +130,24 @@ IMPLEMENTERS = Table(
     doc="Every implementer the Work Plan names, every OAS member state, and the "
     "two categories of non-OAS implementers.",
     columns=(
-        Column("implementer_id", "id", True, doc="Stable id, e.g. `IACHR`, `CIM`, or the ISO alpha-3 code of a member state."),
+        Column(
+            "implementer_id",
+            "id",
+            True,
+            doc="Stable id, e.g. `IACHR`, `CIM`, or the ISO alpha-3 code of a member state.",
+        ),
         Column("kind", "enum", True, IMPLEMENTER_KINDS),
         Column("name_en", "text", True, doc="Name as the Work Plan gives it (English)."),
         Column("name_es", "text", doc="Spanish name, where known."),
         Column("acronym", "text"),
         Column("name_in_program", "text", doc="Name in the Program as adopted in 2005 (before the restructuring)."),
         Column("name_after_restructuring", "text", doc="Name under Executive Order No. 05-13 Rev. 1 (Dec 15, 2005)."),
-        Column("parent_id", "id", references="implementers.implementer_id", doc="Parent body, if it is itself an implementer."),
+        Column(
+            "parent_id",
+            "id",
+            references="implementers.implementer_id",
+            doc="Parent body, if it is itself an implementer.",
+        ),
         Column("parent_body", "text", doc="Parent body as written, when not an implementer row."),
         Column("iso_alpha2", "text", doc="ISO 3166-1 alpha-2 (member states)."),
         Column("iso_alpha3", "text", doc="ISO 3166-1 alpha-3 (member states)."),
@@ -151,8 +161,7 @@ IMPLEMENTERS = Table(
 MANDATES = Table(
     "mandates",
     key="mandate_id",
-    doc="Every specific activity the Program assigns: one row per bullet under "
-    "an implementer's 'Activities Assigned'.",
+    doc="Every specific activity the Program assigns: one row per bullet under an implementer's 'Activities Assigned'.",
     columns=(
         Column("mandate_id", "id", True, doc="`<implementer>-M<n>`, n in document order."),
         Column("implementer_id", "id", True, references="implementers.implementer_id"),
@@ -174,7 +183,11 @@ ACTIONS = Table(
         Column("kind", "enum", True, ACTION_KINDS),
         Column("description", "text", True, doc="Short description in the document's words."),
         Column("period_text", "text", doc="Date or period exactly as written; empty when the text gives none."),
-        Column("year_context", "int", doc="Year to assume when period_text gives none (e.g. `April 17-19` in a 2006 passage); the basis goes in `note`."),
+        Column(
+            "year_context",
+            "int",
+            doc="Year to assume when period_text gives none (e.g. `April 17-19` in a 2006 passage); the basis goes in `note`.",
+        ),
         Column("start", "date", doc="Earliest date of the period (parsed)."),
         Column("end", "date", doc="Latest date of the period (parsed)."),
         Column("lifecycle_status", "enum", True, LIFECYCLE_STATUSES, doc="Self-reported lifecycle."),
@@ -206,7 +219,12 @@ MILESTONES = Table(
         Column("milestone_id", "id", True, doc="`<implementer>-C<n>`."),
         Column("implementer_id", "id", True, references="implementers.implementer_id"),
         Column("description", "text", True),
-        Column("period_text", "text", True, doc="Period exactly as written, e.g. `March or April 2007`; `unknown` if the document gives none."),
+        Column(
+            "period_text",
+            "text",
+            True,
+            doc="Period exactly as written, e.g. `March or April 2007`; `unknown` if the document gives none.",
+        ),
         Column("year_context", "int", doc="Year to assume when period_text gives none; the basis goes in `note`."),
         Column("start", "date", doc="Parsed start (empty when unknown)."),
         Column("end", "date", doc="Parsed end (empty when unknown)."),
@@ -215,7 +233,12 @@ MILESTONES = Table(
         Column("action_id", "id", references="actions.action_id", doc="The planned action it schedules, if any."),
         Column("achieved", "enum", True, MILESTONE_ACHIEVED, doc="Whether it was met; `unknown` until reported."),
         Column("achieved_on", "date", doc="Date it was met, where reported."),
-        Column("from_calendar", "bool", True, doc="True for entries under a 'Calendar' heading, false for dates in the prose."),
+        Column(
+            "from_calendar",
+            "bool",
+            True,
+            doc="True for entries under a 'Calendar' heading, false for dates in the prose.",
+        ),
         *_source(),
         Column("note", "text"),
     ),
@@ -231,7 +254,11 @@ INDICATORS = Table(
         Column("name_es", "text", True),
         Column("unit", "text", True, doc="`persons`, `member states`, `events`, `ratio`, ..."),
         Column("kind", "enum", True, INDICATOR_KINDS),
-        Column("formula", "text", doc="For derived indicators: an expression over other indicator ids, e.g. `absentee_voted / absentee_registered`."),
+        Column(
+            "formula",
+            "text",
+            doc="For derived indicators: an expression over other indicator ids, e.g. `absentee_voted / absentee_registered`.",
+        ),
         *_source(),
         Column("note", "text"),
     ),
@@ -248,7 +275,13 @@ OBSERVATIONS = Table(
         Column("country", "text", doc="ISO 3166-1 alpha-3 of the country the figure is about, if any."),
         Column("election", "text", doc="Election or event the figure is about, if any."),
         Column("period_text", "text", doc="Period as written."),
-        Column("comparator", "enum", True, ("=", ">", ">=", "<", "<=", "~"), doc="`>` for 'more than 100', `=` for an exact figure."),
+        Column(
+            "comparator",
+            "enum",
+            True,
+            ("=", ">", ">=", "<", "<=", "~"),
+            doc="`>` for 'more than 100', `=` for an exact figure.",
+        ),
         Column("value", "number", True),
         Column("value_as_written", "text", True, doc="The figure exactly as printed, e.g. `10, 260`."),
         *_source(),
@@ -291,16 +324,34 @@ TABLE_ORDER = tuple(TABLES)
 
 def markdown_reference() -> str:
     """The column reference of every table, as Markdown (kept in data/README.md)."""
-    types = {"id": "id", "text": "text", "int": "integer", "number": "number", "date": "date (YYYY-MM-DD)",
-             "bool": "true/false", "enum": "one of", "ids": "list of ids (;)"}
+    types = {
+        "id": "id",
+        "text": "text",
+        "int": "integer",
+        "number": "number",
+        "date": "date (YYYY-MM-DD)",
+        "bool": "true/false",
+        "enum": "one of",
+        "ids": "list of ids (;)",
+    }
     out = []
     for t in TABLES.values():
-        out += [f"### `{t.name}.csv`", "", t.doc, "", f"Key: `{t.key}`.", "",
-                "| column | type | required | allowed values / refers to | meaning |",
-                "|---|---|---|---|---|"]
+        out += [
+            f"### `{t.name}.csv`",
+            "",
+            t.doc,
+            "",
+            f"Key: `{t.key}`.",
+            "",
+            "| column | type | required | allowed values / refers to | meaning |",
+            "|---|---|---|---|---|",
+        ]
         for c in t.columns:
-            allowed = ", ".join(f"`{v}`" for v in c.vocabulary) if c.vocabulary else (
-                f"→ `{c.references}`" if c.references else "")
+            allowed = (
+                ", ".join(f"`{v}`" for v in c.vocabulary)
+                if c.vocabulary
+                else (f"→ `{c.references}`" if c.references else "")
+            )
             out.append(f"| `{c.name}` | {types[c.type]} | {'yes' if c.required else ''} | {allowed} | {c.doc} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"

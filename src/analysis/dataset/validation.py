@@ -3,7 +3,7 @@
 Each :class:`~analysis.errors.Problem` names the file, sheet, row, column and
 value, and says in plain words what is wrong.
 
->>> from analysis.dataset.loading import read_raw
+>>> from analysis.dataset.raw import read_raw
 >>> from analysis.dataset.validation import validate_raw
 >>> validate_raw(read_raw())
 []
@@ -11,15 +11,14 @@ value, and says in plain words what is wrong.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from analysis.errors import Problem
-from analysis.dataset.loading import RawTable
-from analysis.dataset.schema import TABLE_ORDER, TABLES, Column
 from analysis.common.dates import is_iso_date
+from analysis.dataset.raw import RawTable
+from analysis.dataset.schema import TABLE_ORDER, TABLES, Column
+from analysis.errors import Problem
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
 INT_RE = re.compile(r"^[+-]?\d+$")
@@ -27,8 +26,19 @@ INT_RE = re.compile(r"^[+-]?\d+$")
 # Figures that cannot exceed another figure about the same country and election.
 AT_MOST = {"absentee_voted": "absentee_registered"}
 # Units that are counts: a negative value is impossible.
-COUNT_UNITS = {"persons", "member states", "activities", "events", "meetings", "hearings",
-               "workshops", "reports", "countries", "voters", "count"}
+COUNT_UNITS = {
+    "persons",
+    "member states",
+    "activities",
+    "events",
+    "meetings",
+    "hearings",
+    "workshops",
+    "reports",
+    "countries",
+    "voters",
+    "count",
+}
 
 
 def validate_raw(raw: dict[str, RawTable], source: Path | str | None = None) -> list[Problem]:
@@ -38,9 +48,18 @@ def validate_raw(raw: dict[str, RawTable], source: Path | str | None = None) -> 
         if name not in raw:
             where = Path(source) if source is not None else None
             if where is not None and where.is_dir():
-                problems.append(Problem(f"the table '{name}' is missing: expected the file {name}.csv", file=str(where / f"{name}.csv")))
+                problems.append(
+                    Problem(
+                        f"the table '{name}' is missing: expected the file {name}.csv", file=str(where / f"{name}.csv")
+                    )
+                )
             else:
-                problems.append(Problem(f"the table '{name}' is missing: expected a sheet named '{name}'", file=str(where) if where else None))
+                problems.append(
+                    Problem(
+                        f"the table '{name}' is missing: expected a sheet named '{name}'",
+                        file=str(where) if where else None,
+                    )
+                )
             continue
         problems.extend(_check_columns(raw[name]))
         problems.extend(_check_cells(raw[name]))
@@ -67,8 +86,14 @@ def _check_columns(t: RawTable) -> list[Problem]:
     for col in have:
         if col not in table.column_names:
             hint = "an empty header cell" if col == "" else f"'{col}'"
-            out.append(_p(t, f"the table '{t.name}' has an unexpected column {hint}; "
-                             f"expected only: {', '.join(table.column_names)}", column=col or None))
+            out.append(
+                _p(
+                    t,
+                    f"the table '{t.name}' has an unexpected column {hint}; "
+                    f"expected only: {', '.join(table.column_names)}",
+                    column=col or None,
+                )
+            )
     if len(set(have)) != len(have):
         for col in sorted({c for c in have if have.count(c) > 1}):
             out.append(_p(t, f"the column '{col}' appears more than once", column=col))
@@ -160,7 +185,15 @@ def _check_references(raw: dict[str, RawTable]) -> list[Problem]:
             noun = target_table.rstrip("s").replace("_", " ")
             for i, v in _values(raw[name], col.name):
                 if v and v not in known:
-                    out.append(_p(raw[name], f"refers to an unknown {noun}: no row of '{target_table}' has this {target_col}", i, col.name, v))
+                    out.append(
+                        _p(
+                            raw[name],
+                            f"refers to an unknown {noun}: no row of '{target_table}' has this {target_col}",
+                            i,
+                            col.name,
+                            v,
+                        )
+                    )
     return out
 
 
@@ -208,15 +241,25 @@ def _check_figures(raw: dict[str, RawTable]) -> list[Problem]:
         if value is None:
             continue
         if value < 0 and units.get(ind, "").strip().lower() in COUNT_UNITS:
-            out.append(_p(obs, f"a count cannot be negative ({ind} is counted in {units[ind]})", i, "value", row["value"]))
+            out.append(
+                _p(obs, f"a count cannot be negative ({ind} is counted in {units[ind]})", i, "value", row["value"])
+            )
         key = (str(row.get("country", "")).strip(), str(row.get("election", "")).strip())
         by_key.setdefault(key, {})[ind] = (i, value)
     for (country, election), figures in by_key.items():
         for part, whole in AT_MOST.items():
             if part in figures and whole in figures and figures[part][1] > figures[whole][1]:
                 i, v = figures[part]
-                out.append(_p(obs, f"impossible figure: {part} ({v:g}) is more than {whole} "
-                                   f"({figures[whole][1]:g}) for {country or 'the same country'} {election}".rstrip(), i, "value", f.loc[i, "value"]))
+                out.append(
+                    _p(
+                        obs,
+                        f"impossible figure: {part} ({v:g}) is more than {whole} "
+                        f"({figures[whole][1]:g}) for {country or 'the same country'} {election}".rstrip(),
+                        i,
+                        "value",
+                        f.loc[i, "value"],
+                    )
+                )
     return out
 
 
@@ -247,19 +290,43 @@ def _check_periods(raw: dict[str, RawTable]) -> list[Problem]:
                 continue
             given_precision = str(row.get("precision", "")).strip()
             if "precision" in f.columns and given_precision and given_precision != period.precision:
-                out.append(_p(t, f"the precision does not match the period '{text}', which is of precision "
-                                 f"'{period.precision}'", i, "precision", given_precision))
+                out.append(
+                    _p(
+                        t,
+                        f"the precision does not match the period '{text}', which is of precision '{period.precision}'",
+                        i,
+                        "precision",
+                        given_precision,
+                    )
+                )
             given_recurring = str(row.get("recurring", "")).strip().lower()
-            if "recurring" in f.columns and given_recurring in ("true", "false") and (given_recurring == "true") != period.recurring:
-                out.append(_p(t, f"recurring does not match the period '{text}', which is "
-                                 f"{'' if period.recurring else 'not '}recurring", i, "recurring", given_recurring))
+            if (
+                "recurring" in f.columns
+                and given_recurring in ("true", "false")
+                and (given_recurring == "true") != period.recurring
+            ):
+                out.append(
+                    _p(
+                        t,
+                        f"recurring does not match the period '{text}', which is "
+                        f"{'' if period.recurring else 'not '}recurring",
+                        i,
+                        "recurring",
+                        given_recurring,
+                    )
+                )
             for col, parsed in (("start", period.start), ("end", period.end)):
                 given = str(row.get(col, "")).strip()
                 expected = parsed.isoformat() if parsed else ""
                 if is_iso_date(given) or given == "":
                     if given != expected:
-                        out.append(_p(t, f"the {col} does not match the period '{text}', which gives "
-                                         f"{expected or 'no ' + col}", i, col, given))
+                        out.append(
+                            _p(
+                                t,
+                                f"the {col} does not match the period '{text}', which gives {expected or 'no ' + col}",
+                                i,
+                                col,
+                                given,
+                            )
+                        )
     return out
-
-

@@ -71,8 +71,11 @@ def check_xlsx(path: Path | str) -> None:
     except OSError as exc:
         raise _refuse(path, f"the file cannot be read: {exc.strerror}") from None
     if head.startswith(OLE2_MAGIC[:4]):
-        raise _refuse(path, "the file is password-protected or an old-style .xls (an OLE2 container), "
-                            "which this tool does not open; remove the password and " + FIX)
+        raise _refuse(
+            path,
+            "the file is password-protected or an old-style .xls (an OLE2 container), "
+            "which this tool does not open; remove the password and " + FIX,
+        )
     if not head.startswith(ZIP_MAGIC):
         raise _refuse(path, "the file is not an .xlsx workbook (it is not a zip archive); " + FIX)
     if size > MAX_FILE_BYTES:
@@ -95,8 +98,11 @@ def _short(exc: Exception) -> str:
 def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise _refuse(path, f"the archive has too many parts ({len(infos)}; the limit is {MAX_MEMBERS}), "
-                            "refused as a possible zip bomb")
+        raise _refuse(
+            path,
+            f"the archive has too many parts ({len(infos)}; the limit is {MAX_MEMBERS}), "
+            "refused as a possible zip bomb",
+        )
     total = 0
     names = set()
     for info in infos:
@@ -104,15 +110,24 @@ def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
         if info.flag_bits & 0x1:
             raise _refuse(path, "the archive is encrypted; remove the password and " + FIX, info.filename)
         if info.file_size > MAX_MEMBER_BYTES:
-            raise _refuse(path, f"the part '{info.filename}' declares {info.file_size} bytes uncompressed "
-                                f"(the limit is {MAX_MEMBER_BYTES}), refused as a possible zip bomb")
+            raise _refuse(
+                path,
+                f"the part '{info.filename}' declares {info.file_size} bytes uncompressed "
+                f"(the limit is {MAX_MEMBER_BYTES}), refused as a possible zip bomb",
+            )
         total += info.file_size
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise _refuse(path, f"the part '{info.filename}' compresses {info.file_size // max(info.compress_size, 1)}:1 "
-                                f"(the limit is {MAX_RATIO}:1), refused as a possible zip bomb")
+            raise _refuse(
+                path,
+                f"the part '{info.filename}' compresses {info.file_size // max(info.compress_size, 1)}:1 "
+                f"(the limit is {MAX_RATIO}:1), refused as a possible zip bomb",
+            )
     if total > MAX_TOTAL_BYTES:
-        raise _refuse(path, f"the archive declares {total} bytes uncompressed in total "
-                            f"(the limit is {MAX_TOTAL_BYTES}), refused as a possible zip bomb")
+        raise _refuse(
+            path,
+            f"the archive declares {total} bytes uncompressed in total "
+            f"(the limit is {MAX_TOTAL_BYTES}), refused as a possible zip bomb",
+        )
     missing = [p for p in REQUIRED_PARTS if p not in names]
     if missing:
         raise _refuse(path, f"the file is a zip archive but not an .xlsx workbook (no {missing[0]}); " + FIX)
@@ -134,8 +149,11 @@ def _check_xml_parts(path: Path, zf: zipfile.ZipFile) -> None:
                 for _ in iterparse(fh, forbid_dtd=True, forbid_entities=True, forbid_external=True):
                     pass
         except DefusedXmlException:
-            raise _refuse(path, f"the part '{info.filename}' declares a DTD or entities "
-                                "(a possible XML bomb or external-entity attack); refused") from None
+            raise _refuse(
+                path,
+                f"the part '{info.filename}' declares a DTD or entities "
+                "(a possible XML bomb or external-entity attack); refused",
+            ) from None
         except ParseError as exc:
             raise _refuse(path, f"the part '{info.filename}' is not well-formed XML ({_short(exc)}); " + FIX) from None
 

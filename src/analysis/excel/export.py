@@ -17,7 +17,6 @@ the values if someone edits them.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import math
 from pathlib import Path
@@ -30,11 +29,11 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
-from analysis import config
+from analysis import config, i18n
+from analysis.common.hashing import sha256_file
+from analysis.dataset.schema import TABLE_ORDER
 from analysis.store.atomic import atomic_write_bytes
 from analysis.store.csv_io import FORMULA_PREFIXES
-from analysis.dataset.schema import TABLE_ORDER
-from analysis.common.hashing import sha256_file
 
 MAX_WIDTH = 60
 DATE_FORMAT = "yyyy-mm-dd"
@@ -47,78 +46,121 @@ FILLS = {
 }
 STATUS_COLOURS = {
     # milestone status
-    "met": "good", "due": "warn", "overdue": "bad", "not_yet_due": "none", "undetermined": "none",
+    "met": "good",
+    "due": "warn",
+    "overdue": "bad",
+    "not_yet_due": "none",
+    "undetermined": "none",
     # mandate status
-    "action_reported": "good", "planned_only": "warn", "no_action_reported": "bad",
+    "action_reported": "good",
+    "planned_only": "warn",
+    "no_action_reported": "bad",
     # lifecycle
-    "completed": "good", "in_progress": "warn", "planned": "none", "suspended": "bad",
-    "cancelled": "bad", "no_information": "none",
+    "completed": "good",
+    "in_progress": "warn",
+    "planned": "none",
+    "suspended": "bad",
+    "cancelled": "bad",
+    "no_information": "none",
 }
 STATUS_COLUMNS = {"status", "lifecycle_status"}
 
 # Labels of the Summary and About sheets (analysis.i18n is used where it has the key).
 LABELS = {
     "en": {
-        "sheet.summary": "Summary", "sheet.about": "About",
-        "implementer_id": "Implementer", "name": "Name", "mandates": "Mandates",
+        "sheet.summary": "Summary",
+        "sheet.about": "About",
+        "implementer_id": "Implementer",
+        "name": "Name",
+        "mandates": "Mandates",
         "mandates_action_reported": "Mandates with an action reported",
         "mandates_planned_only": "Mandates with planned actions only",
         "mandates_no_action_reported": "Mandates with no action reported",
-        "actions_carried_out": "Actions carried out", "actions_planned": "Actions planned",
-        "milestones": "Milestones", "milestones_met": "Milestones met",
+        "actions_carried_out": "Actions carried out",
+        "actions_planned": "Actions planned",
+        "milestones": "Milestones",
+        "milestones_met": "Milestones met",
         "milestones_overdue": "Milestones overdue",
         "share_mandates_with_action": "Share of mandates with an action reported",
-        "about.item": "Item", "about.value": "Value",
-        "about.title": "Program", "about.meeting": "Meeting", "about.as_of": "Figures as of",
-        "about.data_version": "Data version", "about.data_source": "Data source",
-        "about.generated": "Generated (UTC)", "about.work_plan": "Source document",
-        "about.work_plan_sha256": "Source document SHA-256", "about.language": "Language",
+        "about.item": "Item",
+        "about.value": "Value",
+        "about.title": "Program",
+        "about.meeting": "Meeting",
+        "about.as_of": "Figures as of",
+        "about.data_version": "Data version",
+        "about.data_source": "Data source",
+        "about.generated": "Generated (UTC)",
+        "about.work_plan": "Source document",
+        "about.work_plan_sha256": "Source document SHA-256",
+        "about.language": "Language",
         "about.note": "Note",
         "about.note_text": "Table sheets hold the data as stored; derived indicators are computed values, not formulas.",
         "about.none": "(none)",
     },
     "es": {
-        "sheet.summary": "Resumen", "sheet.about": "Acerca de",
-        "implementer_id": "Responsable", "name": "Nombre", "mandates": "Mandatos",
+        "sheet.summary": "Resumen",
+        "sheet.about": "Acerca de",
+        "implementer_id": "Responsable",
+        "name": "Nombre",
+        "mandates": "Mandatos",
         "mandates_action_reported": "Mandatos con una acción informada",
         "mandates_planned_only": "Mandatos solo con acciones previstas",
         "mandates_no_action_reported": "Mandatos sin acción informada",
-        "actions_carried_out": "Acciones realizadas", "actions_planned": "Acciones previstas",
-        "milestones": "Hitos", "milestones_met": "Hitos cumplidos",
+        "actions_carried_out": "Acciones realizadas",
+        "actions_planned": "Acciones previstas",
+        "milestones": "Hitos",
+        "milestones_met": "Hitos cumplidos",
         "milestones_overdue": "Hitos vencidos",
         "share_mandates_with_action": "Proporción de mandatos con una acción informada",
-        "about.item": "Elemento", "about.value": "Valor",
-        "about.title": "Programa", "about.meeting": "Reunión", "about.as_of": "Cifras al",
-        "about.data_version": "Versión de los datos", "about.data_source": "Origen de los datos",
-        "about.generated": "Generado (UTC)", "about.work_plan": "Documento fuente",
-        "about.work_plan_sha256": "SHA-256 del documento fuente", "about.language": "Idioma",
+        "about.item": "Elemento",
+        "about.value": "Valor",
+        "about.title": "Programa",
+        "about.meeting": "Reunión",
+        "about.as_of": "Cifras al",
+        "about.data_version": "Versión de los datos",
+        "about.data_source": "Origen de los datos",
+        "about.generated": "Generado (UTC)",
+        "about.work_plan": "Documento fuente",
+        "about.work_plan_sha256": "SHA-256 del documento fuente",
+        "about.language": "Idioma",
         "about.note": "Nota",
         "about.note_text": "Las hojas de tablas contienen los datos tal como están guardados; los indicadores derivados son valores calculados, no fórmulas.",
         "about.none": "(ninguna)",
     },
 }
-SUMMARY_COLUMNS = ("implementer_id", "name", "mandates", "mandates_action_reported", "mandates_planned_only",
-                   "mandates_no_action_reported", "actions_carried_out", "actions_planned", "milestones",
-                   "milestones_met", "milestones_overdue", "share_mandates_with_action")
+SUMMARY_COLUMNS = (
+    "implementer_id",
+    "name",
+    "mandates",
+    "mandates_action_reported",
+    "mandates_planned_only",
+    "mandates_no_action_reported",
+    "actions_carried_out",
+    "actions_planned",
+    "milestones",
+    "milestones_met",
+    "milestones_overdue",
+    "share_mandates_with_action",
+)
 
 
 # Summary headers that analysis.i18n (shared with the reports) also names.
-I18N_KEYS = {"implementer_id": "label.implementer", "mandates": "label.mandates",
-             "actions_carried_out": "label.actions_carried_out", "actions_planned": "label.actions_planned",
-             "milestones": "label.milestones", "milestones_met": "label.milestones_met",
-             "milestones_overdue": "label.milestones_overdue",
-             "share_mandates_with_action": "label.share_mandates_with_action"}
+I18N_KEYS = {
+    "implementer_id": "label.implementer",
+    "mandates": "label.mandates",
+    "actions_carried_out": "label.actions_carried_out",
+    "actions_planned": "label.actions_planned",
+    "milestones": "label.milestones",
+    "milestones_met": "label.milestones_met",
+    "milestones_overdue": "label.milestones_overdue",
+    "share_mandates_with_action": "label.share_mandates_with_action",
+}
 
 
 def label(key: str, lang: str) -> str:
     """Label ``key`` in ``lang``: from analysis.i18n where it has one, else this module's table."""
     if key in I18N_KEYS:
-        try:
-            from analysis.i18n import t
-
-            return t(I18N_KEYS[key], lang)
-        except Exception:  # i18n absent, or without this key or language
-            pass
+        return i18n.t(I18N_KEYS[key], lang)
     return LABELS.get(lang, LABELS["en"]).get(key) or LABELS["en"][key]
 
 
@@ -157,8 +199,9 @@ def set_value(cell, value) -> None:
         cell.quotePrefix = True
 
 
-def write_frame(ws: Worksheet, frame: pd.DataFrame, headers: list[str] | None = None,
-                colour_columns: set[str] = STATUS_COLUMNS) -> None:
+def write_frame(
+    ws: Worksheet, frame: pd.DataFrame, headers: list[str] | None = None, colour_columns: set[str] = STATUS_COLUMNS
+) -> None:
     """Write ``frame`` from A1: bold frozen header, autofilter, fitted widths, coloured statuses."""
     headers = headers or [str(c) for c in frame.columns]
     for j, h in enumerate(headers, start=1):
@@ -204,8 +247,14 @@ def summary_frame(ds, as_of: dt.date | None) -> pd.DataFrame:
     return counts.reindex(columns=list(SUMMARY_COLUMNS)).reset_index(drop=True)
 
 
-def build_workbook(ds, meeting=None, as_of: dt.date | None = None, lang: str = "en",
-                   work_plan: Path | str | None = None, generated: dt.datetime | None = None) -> Workbook:
+def build_workbook(
+    ds,
+    meeting=None,
+    as_of: dt.date | None = None,
+    lang: str = "en",
+    work_plan: Path | str | None = None,
+    generated: dt.datetime | None = None,
+) -> Workbook:
     """The export workbook for dataset ``ds`` (a :class:`~analysis.dataset.loading.Dataset`).
 
     ``meeting`` is a :class:`analysis.dataset.meetings.Meeting` or None; ``as_of``
@@ -214,7 +263,7 @@ def build_workbook(ds, meeting=None, as_of: dt.date | None = None, lang: str = "
     from analysis.measures import derived_indicators, mandate_status, milestone_status
 
     as_of = as_of or (meeting.as_of if meeting is not None else dt.date.today())
-    generated = generated or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    generated = generated or dt.datetime.now(dt.UTC).replace(microsecond=0)
     wb = Workbook()
     ws = wb.active
     ws.title = label("sheet.summary", lang)
@@ -227,25 +276,32 @@ def build_workbook(ds, meeting=None, as_of: dt.date | None = None, lang: str = "
     overdue_col = get_column_letter(SUMMARY_COLUMNS.index("milestones_overdue") + 1)
     if len(summary):
         last = len(summary) + 1
-        ws.conditional_formatting.add(f"{overdue_col}2:{overdue_col}{last}",
-                                      CellIsRule(operator="greaterThan", formula=["0"], fill=FILLS["bad"]))
-        ws.conditional_formatting.add(f"{share_col}2:{share_col}{last}",
-                                      CellIsRule(operator="equal", formula=["0"], fill=FILLS["bad"]))
+        ws.conditional_formatting.add(
+            f"{overdue_col}2:{overdue_col}{last}", CellIsRule(operator="greaterThan", formula=["0"], fill=FILLS["bad"])
+        )
+        ws.conditional_formatting.add(
+            f"{share_col}2:{share_col}{last}", CellIsRule(operator="equal", formula=["0"], fill=FILLS["bad"])
+        )
 
     for name in TABLE_ORDER:
         write_frame(wb.create_sheet(name), ds.tables[name])
     write_frame(wb.create_sheet("mandate_status"), mandate_status(ds.mandates, ds.actions, ds.action_mandates))
     ms = milestone_status(ds.milestones, as_of)
-    write_frame(wb.create_sheet("milestone_status"),
-                ms[["milestone_id", "implementer_id", "description", "period_text", "start", "end", "achieved", "status"]])
+    write_frame(
+        wb.create_sheet("milestone_status"),
+        ms[["milestone_id", "implementer_id", "description", "period_text", "start", "end", "achieved", "status"]],
+    )
     write_frame(wb.create_sheet("derived_indicators"), derived_indicators(ds.indicators, ds.observations))
 
     about = wb.create_sheet(label("sheet.about", lang))
     wp = Path(work_plan) if work_plan is not None else config.work_plan_path()
     none = label("about.none", lang)
     rows = [
-        ("about.title", "Inter-American Program for the Promotion and Protection of the Human Rights of Migrants, "
-                        "Including Migrant Workers and Their Families"),
+        (
+            "about.title",
+            "Inter-American Program for the Promotion and Protection of the Human Rights of Migrants, "
+            "Including Migrant Workers and Their Families",
+        ),
         ("about.meeting", f"{meeting.meeting_id}: {meeting.title(lang)}" if meeting is not None else none),
         ("about.as_of", as_of),
         ("about.data_version", ds.version),
@@ -256,13 +312,22 @@ def build_workbook(ds, meeting=None, as_of: dt.date | None = None, lang: str = "
         ("about.language", lang),
         ("about.note", label("about.note_text", lang)),
     ]
-    write_frame(about, pd.DataFrame([(label(k, lang), v) for k, v in rows]),
-                [label("about.item", lang), label("about.value", lang)])
+    write_frame(
+        about,
+        pd.DataFrame([(label(k, lang), v) for k, v in rows]),
+        [label("about.item", lang), label("about.value", lang)],
+    )
     return wb
 
 
-def export_workbook(out: Path | str, ds, meeting=None, as_of: dt.date | None = None, lang: str = "en",
-                    work_plan: Path | str | None = None) -> Path:
+def export_workbook(
+    out: Path | str,
+    ds,
+    meeting=None,
+    as_of: dt.date | None = None,
+    lang: str = "en",
+    work_plan: Path | str | None = None,
+) -> Path:
     """Build the export workbook and write it to ``out`` atomically."""
     wb = build_workbook(ds, meeting, as_of, lang, work_plan)
     buf = io.BytesIO()

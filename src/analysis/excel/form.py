@@ -37,11 +37,12 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from analysis.store.atomic import atomic_write_bytes
+from analysis import i18n
+from analysis.common.dates import is_iso_date
+from analysis.dataset.schema import ACTION_KINDS, LIFECYCLE_STATUSES, MILESTONE_ACHIEVED
 from analysis.errors import UsageError
 from analysis.excel.export import fit_widths, set_value
-from analysis.dataset.schema import ACTION_KINDS, LIFECYCLE_STATUSES, MILESTONE_ACHIEVED
-from analysis.common.dates import is_iso_date
+from analysis.store.atomic import atomic_write_bytes
 
 TEMPLATE_VERSION = "1"
 BLANK_ROWS = 30
@@ -54,13 +55,22 @@ LOCKED_FILL = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
 
 TEXT = {
     "en": {
-        "sheet.instructions": "Instructions", "sheet.actions": "Actions", "sheet.milestones": "Milestones",
+        "sheet.instructions": "Instructions",
+        "sheet.actions": "Actions",
+        "sheet.milestones": "Milestones",
         "sheet.mandates": "Mandates",
-        "action_id": "Action id (do not edit)", "kind": "Kind", "description": "Description",
-        "period": "Period (e.g. March 2007)", "status": "Status", "mandate": "Mandate served",
+        "action_id": "Action id (do not edit)",
+        "kind": "Kind",
+        "description": "Description",
+        "period": "Period (e.g. March 2007)",
+        "status": "Status",
+        "mandate": "Mandate served",
         "evidence": "Evidence (link or reference)",
-        "milestone_id": "Milestone id (do not edit)", "achieved": "Achieved?",
-        "achieved_on": "Date achieved (YYYY-MM-DD)", "mandate_id": "Mandate id", "text": "Activity assigned",
+        "milestone_id": "Milestone id (do not edit)",
+        "achieved": "Achieved?",
+        "achieved_on": "Date achieved (YYYY-MM-DD)",
+        "mandate_id": "Mandate id",
+        "text": "Activity assigned",
         "title": "Annual report form: {name} ({implementer}), meeting {meeting}",
         "instructions": [
             "1. On the sheet 'Actions', update the description, period, status, mandate or evidence of any action that changed since the last meeting.",
@@ -73,13 +83,21 @@ TEXT = {
         ],
     },
     "es": {
-        "sheet.instructions": "Instrucciones", "sheet.actions": "Acciones", "sheet.milestones": "Hitos",
+        "sheet.instructions": "Instrucciones",
+        "sheet.actions": "Acciones",
+        "sheet.milestones": "Hitos",
         "sheet.mandates": "Mandatos",
-        "action_id": "Id de la acción (no modificar)", "kind": "Tipo", "description": "Descripción",
-        "period": "Período (p. ej. marzo de 2007)", "status": "Estado", "mandate": "Mandato atendido",
+        "action_id": "Id de la acción (no modificar)",
+        "kind": "Tipo",
+        "description": "Descripción",
+        "period": "Período (p. ej. marzo de 2007)",
+        "status": "Estado",
+        "mandate": "Mandato atendido",
         "evidence": "Evidencia (enlace o referencia)",
-        "milestone_id": "Id del hito (no modificar)", "achieved": "¿Cumplido?",
-        "achieved_on": "Fecha de cumplimiento (AAAA-MM-DD)", "mandate_id": "Id del mandato",
+        "milestone_id": "Id del hito (no modificar)",
+        "achieved": "¿Cumplido?",
+        "achieved_on": "Fecha de cumplimiento (AAAA-MM-DD)",
+        "mandate_id": "Id del mandato",
         "text": "Actividad asignada",
         "title": "Formulario de informe anual: {name} ({implementer}), reunión {meeting}",
         "instructions": [
@@ -95,13 +113,25 @@ TEXT = {
 }
 # Fallback vocabulary labels, used where analysis.i18n has no entry.
 VOCAB = {
-    "lifecycle": {"en": {s: s.replace("_", " ") for s in LIFECYCLE_STATUSES},
-                  "es": {"planned": "prevista", "in_progress": "en curso", "completed": "finalizada",
-                         "suspended": "suspendida", "cancelled": "cancelada", "no_information": "sin información"}},
-    "action_kind": {"en": {"carried_out": "carried out", "planned": "planned"},
-                    "es": {"carried_out": "realizada", "planned": "prevista"}},
-    "achieved": {"en": {"yes": "yes", "no": "no", "unknown": "unknown"},
-                 "es": {"yes": "sí", "no": "no", "unknown": "se desconoce"}},
+    "lifecycle": {
+        "en": {s: s.replace("_", " ") for s in LIFECYCLE_STATUSES},
+        "es": {
+            "planned": "prevista",
+            "in_progress": "en curso",
+            "completed": "finalizada",
+            "suspended": "suspendida",
+            "cancelled": "cancelada",
+            "no_information": "sin información",
+        },
+    },
+    "action_kind": {
+        "en": {"carried_out": "carried out", "planned": "planned"},
+        "es": {"carried_out": "realizada", "planned": "prevista"},
+    },
+    "achieved": {
+        "en": {"yes": "yes", "no": "no", "unknown": "unknown"},
+        "es": {"yes": "sí", "no": "no", "unknown": "se desconoce"},
+    },
 }
 VOCAB_VALUES = {"lifecycle": LIFECYCLE_STATUSES, "action_kind": ACTION_KINDS, "achieved": MILESTONE_ACHIEVED}
 
@@ -114,14 +144,8 @@ def vocab_labels(vocab: str, lang: str) -> dict[str, str]:
     """Code -> label for a drop-down list in ``lang`` (labels are unique)."""
     out = {}
     for code in VOCAB_VALUES[vocab]:
-        lab = None
-        try:
-            from analysis import i18n
-
-            key = {"achieved": "label"}.get(vocab, vocab)
-            lab = i18n.t(f"{key}.{code}", lang)
-        except (ImportError, KeyError, Exception):  # i18n may lack the key or the language
-            lab = None
+        key = {"achieved": "label"}.get(vocab, vocab)
+        lab = i18n.STRINGS.get(i18n.check_lang(lang), {}).get(f"{key}.{code}")
         out[code] = lab or VOCAB[vocab][lang if lang in VOCAB[vocab] else "en"][code]
     if len(set(out.values())) != len(out):  # ambiguous labels could not be mapped back
         out = dict(VOCAB[vocab][lang if lang in VOCAB[vocab] else "en"])
@@ -150,8 +174,9 @@ def mandate_label(mandate_id: str, text_: str, width: int = 70) -> str:
 
 def row_fingerprint(row: dict) -> str:
     """SHA-256 of a master row's text values (column order independent)."""
-    payload = json.dumps({k: "" if v is None else str(v) for k, v in sorted(row.items())},
-                         ensure_ascii=False, sort_keys=True)
+    payload = json.dumps(
+        {k: "" if v is None else str(v) for k, v in sorted(row.items())}, ensure_ascii=False, sort_keys=True
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -169,14 +194,25 @@ def raw_rows(raw_table, key: str) -> dict[str, dict]:
 
 
 def presented_action(row: dict, mandate: str) -> dict:
-    return {"action_id": row["action_id"], "kind": row["kind"], "description": row["description"],
-            "period": row["period_text"], "status": row["lifecycle_status"], "mandate": mandate,
-            "evidence": row["evidence"]}
+    return {
+        "action_id": row["action_id"],
+        "kind": row["kind"],
+        "description": row["description"],
+        "period": row["period_text"],
+        "status": row["lifecycle_status"],
+        "mandate": mandate,
+        "evidence": row["evidence"],
+    }
 
 
 def presented_milestone(row: dict) -> dict:
-    return {"milestone_id": row["milestone_id"], "description": row["description"], "period": row["period_text"],
-            "achieved": row["achieved"], "achieved_on": row["achieved_on"]}
+    return {
+        "milestone_id": row["milestone_id"],
+        "description": row["description"],
+        "period": row["period_text"],
+        "achieved": row["achieved"],
+        "achieved_on": row["achieved_on"],
+    }
 
 
 @dataclass
@@ -203,7 +239,7 @@ def form_content(ds, implementer: str) -> FormContent:
         p["_fingerprint"] = row_fingerprint(row)
         actions.append(p)
     milestones = []
-    for key, row in sorted(raw_rows(raw["milestones"], "milestone_id").items(), key=lambda kv: _natural(kv[0])):
+    for _key, row in sorted(raw_rows(raw["milestones"], "milestone_id").items(), key=lambda kv: _natural(kv[0])):
         if row["implementer_id"].strip() != implementer:
             continue
         p = presented_milestone(row)
@@ -221,8 +257,14 @@ def _natural(key: str):
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", key)]
 
 
-def build_template(ds, implementer: str, meeting_id: str, lang: str = "en",
-                   generated: dt.datetime | None = None, blank_rows: int = BLANK_ROWS) -> Workbook:
+def build_template(
+    ds,
+    implementer: str,
+    meeting_id: str,
+    lang: str = "en",
+    generated: dt.datetime | None = None,
+    blank_rows: int = BLANK_ROWS,
+) -> Workbook:
     """The report form for ``implementer`` and meeting ``meeting_id``."""
     if lang not in TEXT:
         raise UsageError(f"unknown language {lang!r}; use en or es")
@@ -230,7 +272,7 @@ def build_template(ds, implementer: str, meeting_id: str, lang: str = "en",
     if impl.empty:
         raise UsageError(f"unknown implementer {implementer!r}; see implementers.csv for the ids")
     name = impl.iloc[0]["name_es"] if lang == "es" and impl.iloc[0]["name_es"] else impl.iloc[0]["name_en"]
-    generated = generated or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    generated = generated or dt.datetime.now(dt.UTC).replace(microsecond=0)
     content = form_content(ds, implementer)
     status_l, kind_l, ach_l = (vocab_labels(v, lang) for v in ("lifecycle", "action_kind", "achieved"))
     mand_l = {mid: mandate_label(mid, txt) for mid, txt in content.mandates}
@@ -265,13 +307,28 @@ def build_template(ds, implementer: str, meeting_id: str, lang: str = "en",
     r = 1
     for p in content.actions:
         r += 1
-        shown = [p["action_id"], kind_l.get(p["kind"], p["kind"]), p["description"], p["period"],
-                 status_l.get(p["status"], p["status"]), mand_l.get(p["mandate"], p["mandate"]), p["evidence"]]
+        shown = [
+            p["action_id"],
+            kind_l.get(p["kind"], p["kind"]),
+            p["description"],
+            p["period"],
+            status_l.get(p["status"], p["status"]),
+            mand_l.get(p["mandate"], p["mandate"]),
+            p["evidence"],
+        ]
         for j, v in enumerate(shown, start=1):
             set_value(ws.cell(row=r, column=j), v if v != "" else None)
         _lock(ws, r, editable=range(3, 8))
-        meta_rows.append(["row", "actions", r, p["action_id"], p["_fingerprint"],
-                          json.dumps({k: v for k, v in p.items() if k != "_fingerprint"}, ensure_ascii=False)])
+        meta_rows.append(
+            [
+                "row",
+                "actions",
+                r,
+                p["action_id"],
+                p["_fingerprint"],
+                json.dumps({k: v for k, v in p.items() if k != "_fingerprint"}, ensure_ascii=False),
+            ]
+        )
     first_blank = r + 1
     for _ in range(blank_rows):
         r += 1
@@ -294,14 +351,27 @@ def build_template(ds, implementer: str, meeting_id: str, lang: str = "en",
     for p in content.milestones:
         r += 1
         on = p["achieved_on"]
-        shown = [p["milestone_id"], p["description"], p["period"], ach_l.get(p["achieved"], p["achieved"]),
-                 dt.date.fromisoformat(on) if is_iso_date(on) else (on or None)]
+        shown = [
+            p["milestone_id"],
+            p["description"],
+            p["period"],
+            ach_l.get(p["achieved"], p["achieved"]),
+            dt.date.fromisoformat(on) if is_iso_date(on) else (on or None),
+        ]
         for j, v in enumerate(shown, start=1):
             set_value(wm.cell(row=r, column=j), v)
         wm.cell(row=r, column=5).number_format = "yyyy-mm-dd"
         _lock(wm, r, editable=range(4, 6))
-        meta_rows.append(["row", "milestones", r, p["milestone_id"], p["_fingerprint"],
-                          json.dumps({k: v for k, v in p.items() if k != "_fingerprint"}, ensure_ascii=False)])
+        meta_rows.append(
+            [
+                "row",
+                "milestones",
+                r,
+                p["milestone_id"],
+                p["_fingerprint"],
+                json.dumps({k: v for k, v in p.items() if k != "_fingerprint"}, ensure_ascii=False),
+            ]
+        )
     if content.milestones:
         _validation(wm, refs[3], f"D2:D{r}", lang)
     fit_widths(wm, cap=50)
@@ -321,9 +391,14 @@ def build_template(ds, implementer: str, meeting_id: str, lang: str = "en",
     wd.protection.sheet = True
 
     header = {
-        "template_version": TEMPLATE_VERSION, "implementer": implementer, "meeting": str(meeting_id),
-        "lang": lang, "generated_at": generated.isoformat(), "data_version": ds.version,
-        "first_blank_row": str(first_blank), "sheets": json.dumps(sheets, ensure_ascii=False, sort_keys=True),
+        "template_version": TEMPLATE_VERSION,
+        "implementer": implementer,
+        "meeting": str(meeting_id),
+        "lang": lang,
+        "generated_at": generated.isoformat(),
+        "data_version": ds.version,
+        "first_blank_row": str(first_blank),
+        "sheets": json.dumps(sheets, ensure_ascii=False, sort_keys=True),
     }
     header["template_fingerprint"] = meta_fingerprint(header, meta_rows)
     meta = wb.create_sheet(META_SHEET)
@@ -360,10 +435,13 @@ def _lock(ws, r: int, editable) -> None:
 
 
 def _validation(ws, ref: str, cells: str, lang: str) -> None:
-    msg = {"en": ("Choose from the list", "Please choose a value from the drop-down list."),
-           "es": ("Elija de la lista", "Elija un valor de la lista desplegable.")}[lang]
-    dv = DataValidation(type="list", formula1=ref, allow_blank=True, showErrorMessage=True,
-                        errorTitle=msg[0], error=msg[1])
+    msg = {
+        "en": ("Choose from the list", "Please choose a value from the drop-down list."),
+        "es": ("Elija de la lista", "Elija un valor de la lista desplegable."),
+    }[lang]
+    dv = DataValidation(
+        type="list", formula1=ref, allow_blank=True, showErrorMessage=True, errorTitle=msg[0], error=msg[1]
+    )
     ws.add_data_validation(dv)
     dv.add(cells)
 

@@ -18,7 +18,6 @@ period phrases) is data and stays as written.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import pandas as pd
@@ -79,9 +78,9 @@ EN: dict[str, str] = {
     "text.no_changes": "No changes since the last meeting.",
     "text.all_reported": "Every implementer has reported at least one action.",
     "text.undated_note": "These milestones are listed, not drawn: the Work Plan gives no usable period.",
-    "text.timeline_legend": "Solid bars are exact dates. Translucent bars with soft edges are approximate periods (a month, a quarter, \"March or April\"): the milestone falls somewhere inside. ↻ marks a recurring milestone. The dashed line is the as-of date.",
+    "text.timeline_legend": 'Solid bars are exact dates. Translucent bars with soft edges are approximate periods (a month, a quarter, "March or April"): the milestone falls somewhere inside. ↻ marks a recurring milestone. The dashed line is the as-of date.',
     "text.turnout_note": "Turnout is computed from the two reported figures (votes cast ÷ registered voters), never typed in.",
-    "text.not_reported_note": "\"Not reported\" means the Work Plan does not give the figure; it is not zero.",
+    "text.not_reported_note": '"Not reported" means the Work Plan does not give the figure; it is not zero.',
     "text.sources_note": "Each numbered reference gives the Work Plan section and the excerpt the row comes from.",
     "text.unknown_implementer": "unknown implementer {value!r}; known: {known}",
     "text.unknown_meeting": "unknown meeting {value!r}; known: {known}",
@@ -248,9 +247,9 @@ ES: dict[str, str] = {
     "text.no_changes": "No hay cambios desde la última reunión.",
     "text.all_reported": "Todos los responsables han informado al menos una acción.",
     "text.undated_note": "Estos hitos se enumeran pero no se dibujan: el Plan de Trabajo no da un período utilizable.",
-    "text.timeline_legend": "Las barras sólidas son fechas exactas. Las barras translúcidas de bordes difusos son períodos aproximados (un mes, un trimestre, \"marzo o abril\"): el hito cae en algún momento dentro de ellas. ↻ indica un hito recurrente. La línea discontinua es la fecha de corte.",
+    "text.timeline_legend": 'Las barras sólidas son fechas exactas. Las barras translúcidas de bordes difusos son períodos aproximados (un mes, un trimestre, "marzo o abril"): el hito cae en algún momento dentro de ellas. ↻ indica un hito recurrente. La línea discontinua es la fecha de corte.',
     "text.turnout_note": "La participación se calcula a partir de las dos cifras informadas (votos emitidos ÷ electores inscritos); nunca se escribe a mano.",
-    "text.not_reported_note": "\"No informado\" significa que el Plan de Trabajo no da la cifra; no es cero.",
+    "text.not_reported_note": '"No informado" significa que el Plan de Trabajo no da la cifra; no es cero.',
     "text.sources_note": "Cada referencia numerada indica la sección del Plan de Trabajo y el extracto del que proviene la fila.",
     "text.unknown_implementer": "responsable desconocido {value!r}; conocidos: {known}",
     "text.unknown_meeting": "reunión desconocida {value!r}; conocidas: {known}",

@@ -15,7 +15,14 @@ CHANGE_KEYS = ("new_actions", "status_changes", "milestones_newly_met", "milesto
 COLUMNS = {
     "new_actions": ["action_id", "implementer_id", "kind", "description", "period_text", "lifecycle_status"],
     "status_changes": ["action_id", "implementer_id", "kind", "description", "old_status", "new_status"],
-    "milestones_newly_met": ["milestone_id", "implementer_id", "description", "period_text", "achieved_on", "old_status"],
+    "milestones_newly_met": [
+        "milestone_id",
+        "implementer_id",
+        "description",
+        "period_text",
+        "achieved_on",
+        "old_status",
+    ],
     "milestones_newly_overdue": ["milestone_id", "implementer_id", "description", "period_text", "end", "old_status"],
     "new_figures": ["observation_id", "indicator_id", "implementer_id", "country", "election", "value", "old_value"],
 }
@@ -31,6 +38,7 @@ def changes_between(old_ds, new_ds, old_as_of, new_as_of, implementer: str | Non
     Pure: returns new frames keyed by :data:`CHANGE_KEYS`; inputs are not
     modified. ``implementer`` keeps only that implementer's rows.
     """
+
     def mine(frame):
         return frame if implementer is None else frame[frame["implementer_id"] == implementer]
 
@@ -40,8 +48,11 @@ def changes_between(old_ds, new_ds, old_as_of, new_as_of, implementer: str | Non
     out["new_actions"] = added.reindex(columns=COLUMNS["new_actions"]).reset_index(drop=True)
     both = new_a.merge(old_a[["action_id", "lifecycle_status"]], on="action_id", suffixes=("", "_old"))
     moved = both[both["lifecycle_status"] != both["lifecycle_status_old"]]
-    out["status_changes"] = moved.rename(columns={"lifecycle_status": "new_status", "lifecycle_status_old": "old_status"}) \
-        .reindex(columns=COLUMNS["status_changes"]).reset_index(drop=True)
+    out["status_changes"] = (
+        moved.rename(columns={"lifecycle_status": "new_status", "lifecycle_status_old": "old_status"})
+        .reindex(columns=COLUMNS["status_changes"])
+        .reset_index(drop=True)
+    )
 
     old_m = milestone_status(mine(old_ds.milestones), old_as_of)[["milestone_id", "status"]]
     new_m = milestone_status(mine(new_ds.milestones), new_as_of)
@@ -52,8 +63,9 @@ def changes_between(old_ds, new_ds, old_as_of, new_as_of, implementer: str | Non
         out[key] = hit.reindex(columns=COLUMNS[key]).reset_index(drop=True)
 
     old_o, new_o = mine(old_ds.observations), mine(new_ds.observations)
-    fig = new_o.merge(old_o[["observation_id", "value"]].rename(columns={"value": "old_value"}),
-                      on="observation_id", how="left")
+    fig = new_o.merge(
+        old_o[["observation_id", "value"]].rename(columns={"value": "old_value"}), on="observation_id", how="left"
+    )
     fresh = fig[fig["old_value"].isna() | (fig["old_value"] != fig["value"])]
     out["new_figures"] = fresh.reindex(columns=COLUMNS["new_figures"]).reset_index(drop=True)
     return out

@@ -17,6 +17,7 @@ import datetime as dt
 import operator
 
 import pandas as pd
+
 from analysis.common.dates import as_date
 
 MANDATE_STATUSES = ("action_reported", "planned_only", "no_action_reported")
@@ -83,7 +84,9 @@ def milestone_status(milestones: pd.DataFrame, as_of: dt.date | str) -> pd.DataF
     as_of = as_date(as_of) if not isinstance(as_of, dt.date) else as_of
     out = milestones.copy()
     out["status"] = [
-        milestone_state(r.start, r.end, bool(r.recurring) if pd.notna(r.recurring) else False, r.achieved, r.achieved_on, as_of)
+        milestone_state(
+            r.start, r.end, bool(r.recurring) if pd.notna(r.recurring) else False, r.achieved, r.achieved_on, as_of
+        )
         for r in milestones.itertuples(index=False)
     ]
     return out
@@ -102,8 +105,10 @@ def implementer_counts(ds, as_of: dt.date | str | None = None) -> pd.DataFrame:
     """
     ms = mandate_status(ds.mandates, ds.actions, ds.action_mandates)
     rows = pd.DataFrame({"implementer_id": ds.implementers["implementer_id"]})
+
     def count(frame, col="implementer_id", name="n"):
         return frame.groupby(col).size().rename(name)
+
     parts = [
         count(ms, name="mandates"),
         *[count(ms[ms["status"] == s], name=f"mandates_{s}") for s in MANDATE_STATUSES],
@@ -120,7 +125,9 @@ def implementer_counts(ds, as_of: dt.date | str | None = None) -> pd.DataFrame:
     out[num] = out[num].astype(int)
     out["share_mandates_with_action"] = _share(out["mandates_action_reported"], out["mandates"])
     out = out.merge(ds.implementers[["implementer_id", "kind", "name_en"]], on="implementer_id", how="left")
-    out["has_data"] = out[["mandates", "actions_carried_out", "actions_planned", "milestones", "observations"]].sum(axis=1) > 0
+    out["has_data"] = (
+        out[["mandates", "actions_carried_out", "actions_planned", "milestones", "observations"]].sum(axis=1) > 0
+    )
     return out
 
 
@@ -132,7 +139,9 @@ def program_totals(counts: pd.DataFrame) -> pd.Series:
         total["mandates_action_reported"] / total["mandates"] if total["mandates"] else float("nan")
     )
     total["implementers_with_data"] = int(counts["has_data"].sum())
-    total["implementers_without_reports"] = int(((counts["actions_carried_out"] + counts["actions_planned"]) == 0).sum())
+    total["implementers_without_reports"] = int(
+        ((counts["actions_carried_out"] + counts["actions_planned"]) == 0).sum()
+    )
     return total
 
 
@@ -149,7 +158,9 @@ def formula_inputs(formula: str) -> list[str]:
         if isinstance(node, ast.Name):
             names.append((node.col_offset, node.id))
         elif not isinstance(node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.Constant, ast.Load, *_OPS)):
-            raise ValueError(f"'{formula}' uses {type(node).__name__}; formulas allow ids, numbers, + - * / and parentheses")
+            raise ValueError(
+                f"'{formula}' uses {type(node).__name__}; formulas allow ids, numbers, + - * / and parentheses"
+            )
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
             raise ValueError(f"'{formula}' contains a non-numeric constant")
     return list(dict.fromkeys(name for _, name in sorted(names)))
@@ -193,15 +204,17 @@ def derived_indicators(indicators: pd.DataFrame, observations: pd.DataFrame) -> 
             if set(group["indicator_id"]) != set(needed):
                 continue
             values = dict(zip(group["indicator_id"], group["value"].astype(float)))
-            rows.append({
-                "indicator_id": d.indicator_id,
-                "country": country,
-                "election": election,
-                "value": evaluate_formula(d.formula, values),
-                "formula": d.formula,
-                "unit": d.unit,
-                "inputs": ";".join(group["observation_id"]),
-            })
+            rows.append(
+                {
+                    "indicator_id": d.indicator_id,
+                    "country": country,
+                    "election": election,
+                    "value": evaluate_formula(d.formula, values),
+                    "formula": d.formula,
+                    "unit": d.unit,
+                    "inputs": ";".join(group["observation_id"]),
+                }
+            )
     cols = ["indicator_id", "country", "election", "value", "formula", "unit", "inputs"]
     return pd.DataFrame(rows, columns=cols)
 
@@ -214,4 +227,6 @@ def indicator_table(indicators: pd.DataFrame, observations: pd.DataFrame) -> pd.
     both = both[both["country"].astype(str) != ""]
     if both.empty:
         return pd.DataFrame(columns=["country", "election"])
-    return both.pivot_table(index=["country", "election"], columns="indicator_id", values="value", aggfunc="first").reset_index()
+    return both.pivot_table(
+        index=["country", "election"], columns="indicator_id", values="value", aggfunc="first"
+    ).reset_index()

@@ -27,17 +27,22 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from analysis import i18n
+from analysis.common.dates import as_date
 from analysis.measures import MANDATE_STATUSES, MILESTONE_STATUSES
 from analysis.report.tables import Html
-from analysis.common.dates import as_date
 
 CHART_CLASS = "oas-chart plotly-graph-div"
 CHART_MARKER = "<!-- oas-chart -->"
 CHART_CONFIG = {"displayModeBar": False, "responsive": True}
 
 MANDATE_COLORS = {"action_reported": "#2e7d32", "planned_only": "#f9a825", "no_action_reported": "#c62828"}
-MILESTONE_COLORS = {"met": "#2e7d32", "due": "#1565c0", "overdue": "#c62828",
-                    "not_yet_due": "#6a1b9a", "undetermined": "#757575"}
+MILESTONE_COLORS = {
+    "met": "#2e7d32",
+    "due": "#1565c0",
+    "overdue": "#c62828",
+    "not_yet_due": "#6a1b9a",
+    "undetermined": "#757575",
+}
 ACTION_COLORS = {"carried_out": "#2e7d32", "planned": "#f9a825"}
 EXACT_PRECISIONS = ("day", "days")
 # Opacity of a fuzzy span's middle and of its fading edge steps (outermost last).
@@ -82,8 +87,9 @@ def chart_html(fig: go.Figure) -> Html:
         fig.update_layout(height=420)
     digest = hashlib.sha256(fig.to_json().encode()).hexdigest()[:10]
     div_id = f"oas-chart-{digest}-{next(_counter)}"
-    body = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
-                       config=CHART_CONFIG, include_mathjax=False)
+    body = pio.to_html(
+        fig, include_plotlyjs=False, full_html=False, div_id=div_id, config=CHART_CONFIG, include_mathjax=False
+    )
     marked = body.replace('class="plotly-graph-div"', f'class="{CHART_CLASS}"', 1)
     if CHART_CLASS not in marked:  # plotly changed its markup: fail loudly, not silently
         raise RuntimeError("plotly's HTML no longer has the plotly-graph-div class")
@@ -100,9 +106,19 @@ def show(fig: go.Figure) -> None:
 # ---------------------------------------------------------------- bars
 
 
-def bar_chart(categories, values, *, title: str, y_title: str, x_title: str = "",
-              lang: str = "en", percent: bool = False, hover=None, color: str = "#1565c0",
-              height: int = 380) -> go.Figure:
+def bar_chart(
+    categories,
+    values,
+    *,
+    title: str,
+    y_title: str,
+    x_title: str = "",
+    lang: str = "en",
+    percent: bool = False,
+    hover=None,
+    color: str = "#1565c0",
+    height: int = 380,
+) -> go.Figure:
     """Vertical bars; a missing value gets no bar and a "not reported" note (never 0).
 
     ``categories`` and ``hover`` are data: they are escaped here.
@@ -111,16 +127,29 @@ def bar_chart(categories, values, *, title: str, y_title: str, x_title: str = ""
     vals = [None if v is None or pd.isna(v) else float(v) for v in values]
     shown = [i18n.fmt_percent(v, lang) if percent else i18n.fmt_number(v, lang) for v in vals]
     hov = [esc(h) for h in (hover if hover is not None else categories)]
-    fig = go.Figure(go.Bar(
-        x=cats, y=vals, marker_color=color, text=shown, textposition="outside",
-        customdata=list(zip(hov, shown)),
-        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-        showlegend=False,
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=cats,
+            y=vals,
+            marker_color=color,
+            text=shown,
+            textposition="outside",
+            customdata=list(zip(hov, shown)),
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+            showlegend=False,
+        )
+    )
     for c, v in zip(cats, vals):
         if v is None:
-            fig.add_annotation(x=c, y=0, yref="y", text=esc(i18n.t("label.not_reported", lang)),
-                               showarrow=False, yshift=12, font={"color": "#757575"})
+            fig.add_annotation(
+                x=c,
+                y=0,
+                yref="y",
+                text=esc(i18n.t("label.not_reported", lang)),
+                showarrow=False,
+                yshift=12,
+                font={"color": "#757575"},
+            )
     _layout(fig, title, x_title, y_title, height)
     if percent:
         fig.update_yaxes(tickformat=".0%", rangemode="tozero")
@@ -133,17 +162,32 @@ def bar_chart(categories, values, *, title: str, y_title: str, x_title: str = ""
     return fig
 
 
-def _stacked(rows: pd.DataFrame, y: str, series: dict[str, str], labels: dict[str, str], *,
-             title: str, x_title: str, y_title: str, hover_col: str | None) -> go.Figure:
+def _stacked(
+    rows: pd.DataFrame,
+    y: str,
+    series: dict[str, str],
+    labels: dict[str, str],
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    hover_col: str | None,
+) -> go.Figure:
     fig = go.Figure()
     ys = [esc(v) for v in rows[y]]
     names = [esc(v) for v in (rows[hover_col] if hover_col else rows[y])]
     for col, color in series.items():
-        fig.add_trace(go.Bar(
-            y=ys, x=rows[col].astype(float).tolist(), orientation="h", name=esc(labels[col]),
-            marker_color=color, customdata=[[n, esc(labels[col])] for n in names],
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{x}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=ys,
+                x=rows[col].astype(float).tolist(),
+                orientation="h",
+                name=esc(labels[col]),
+                marker_color=color,
+                customdata=[[n, esc(labels[col])] for n in names],
+                hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{x}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack")
     _layout(fig, title, x_title, y_title, height=max(260, 90 + 22 * len(rows)))
     fig.update_yaxes(autorange="reversed", type="category")
@@ -157,19 +201,34 @@ def coverage_chart(matrix: pd.DataFrame, lang: str = "en") -> go.Figure:
     per mandate status (as :func:`analysis.report.content.coverage_matrix` returns).
     """
     labels = {s: i18n.label("mandate_status", s, lang) for s in MANDATE_STATUSES}
-    return _stacked(matrix, "implementer_id", {s: MANDATE_COLORS[s] for s in MANDATE_STATUSES}, labels,
-                    title=i18n.t("chart.coverage.title", lang), x_title=i18n.t("chart.coverage.x", lang),
-                    y_title=i18n.t("chart.coverage.y", lang), hover_col="name" if "name" in matrix else None)
+    return _stacked(
+        matrix,
+        "implementer_id",
+        {s: MANDATE_COLORS[s] for s in MANDATE_STATUSES},
+        labels,
+        title=i18n.t("chart.coverage.title", lang),
+        x_title=i18n.t("chart.coverage.x", lang),
+        y_title=i18n.t("chart.coverage.y", lang),
+        hover_col="name" if "name" in matrix else None,
+    )
 
 
 def reporting_chart(counts: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Stacked bars of actions carried out and planned per implementer."""
-    labels = {"actions_carried_out": i18n.t("label.actions_carried_out", lang),
-              "actions_planned": i18n.t("label.actions_planned", lang)}
-    return _stacked(counts, "implementer_id",
-                    {"actions_carried_out": ACTION_COLORS["carried_out"], "actions_planned": ACTION_COLORS["planned"]},
-                    labels, title=i18n.t("chart.reporting.title", lang), x_title=i18n.t("chart.reporting.x", lang),
-                    y_title=i18n.t("chart.coverage.y", lang), hover_col="name_en" if "name_en" in counts else None)
+    labels = {
+        "actions_carried_out": i18n.t("label.actions_carried_out", lang),
+        "actions_planned": i18n.t("label.actions_planned", lang),
+    }
+    return _stacked(
+        counts,
+        "implementer_id",
+        {"actions_carried_out": ACTION_COLORS["carried_out"], "actions_planned": ACTION_COLORS["planned"]},
+        labels,
+        title=i18n.t("chart.reporting.title", lang),
+        x_title=i18n.t("chart.reporting.x", lang),
+        y_title=i18n.t("chart.coverage.y", lang),
+        hover_col="name_en" if "name_en" in counts else None,
+    )
 
 
 def mandate_status_chart(statuses: pd.DataFrame, lang: str = "en", title: str | None = None) -> go.Figure:
@@ -177,9 +236,15 @@ def mandate_status_chart(statuses: pd.DataFrame, lang: str = "en", title: str | 
     counts = statuses["status"].value_counts()
     cats = [i18n.label("mandate_status", s, lang) for s in MANDATE_STATUSES]
     vals = [int(counts.get(s, 0)) for s in MANDATE_STATUSES]
-    fig = go.Figure(go.Bar(x=[esc(c) for c in cats], y=vals,
-                           marker_color=[MANDATE_COLORS[s] for s in MANDATE_STATUSES],
-                           hovertemplate="%{x}: %{y}<extra></extra>", showlegend=False))
+    fig = go.Figure(
+        go.Bar(
+            x=[esc(c) for c in cats],
+            y=vals,
+            marker_color=[MANDATE_COLORS[s] for s in MANDATE_STATUSES],
+            hovertemplate="%{x}: %{y}<extra></extra>",
+            showlegend=False,
+        )
+    )
     _layout(fig, title or i18n.t("chart.mandates.title", lang), "", i18n.t("label.count", lang), height=300)
     fig.update_yaxes(rangemode="tozero", dtick=1)
     return fig
@@ -190,8 +255,22 @@ def mandate_status_chart(statuses: pd.DataFrame, lang: str = "en", title: str | 
 
 def _rect(shapes: list, x0, x1, y, color, opacity, name, half=0.35):
     # Collected as dicts and set once: fig.add_shape per shape is quadratic in plotly.
-    shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": x0, "x1": x1, "y0": y - half, "y1": y + half,
-                   "fillcolor": color, "opacity": opacity, "layer": "below", "name": name, "line": {"width": 0}})
+    shapes.append(
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "y",
+            "x0": x0,
+            "x1": x1,
+            "y0": y - half,
+            "y1": y + half,
+            "fillcolor": color,
+            "opacity": opacity,
+            "layer": "below",
+            "name": name,
+            "line": {"width": 0},
+        }
+    )
 
 
 def _fuzzy(shapes: list, start: dt.date, end: dt.date, y, color, name, fade_left=True, fade_right=True):
@@ -247,23 +326,52 @@ def timeline_chart(milestones: pd.DataFrame, lang: str = "en", as_of=None, title
             _fuzzy(shapes, end - dt.timedelta(days=OPEN_END_DAYS), end, i, color, name, fade_right=False)
             mid = end
         if recurring:
-            notes.append({"x": start or end, "y": i, "text": "↻", "showarrow": False, "xanchor": "right",
-                          "xshift": -4, "font": {"size": 16, "color": color}, "name": f"{name}:recurring"})
+            notes.append(
+                {
+                    "x": start or end,
+                    "y": i,
+                    "text": "↻",
+                    "showarrow": False,
+                    "xanchor": "right",
+                    "xshift": -4,
+                    "font": {"size": 16, "color": color},
+                    "name": f"{name}:recurring",
+                }
+            )
         hover_x.append(mid)
         hover_y.append(i)
         hover_color.append(color)
-        hover_data.append([esc(r.milestone_id), esc(r.description), esc(r.period_text),
-                           esc(i18n.label("milestone_status", status, lang))])
+        hover_data.append(
+            [
+                esc(r.milestone_id),
+                esc(r.description),
+                esc(r.period_text),
+                esc(i18n.label("milestone_status", status, lang)),
+            ]
+        )
     # Invisible points carry the hover text (shapes have none).
-    fig.add_trace(go.Scatter(
-        x=hover_x, y=hover_y, mode="markers", marker={"size": 18, "opacity": 0, "color": hover_color},
-        customdata=hover_data, showlegend=False,
-        hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=hover_x,
+            y=hover_y,
+            mode="markers",
+            marker={"size": 18, "opacity": 0, "color": hover_color},
+            customdata=hover_data,
+            showlegend=False,
+            hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>",
+        )
+    )
     present = [s for s in MILESTONE_STATUSES if s in set(rows["status"].astype(str))]
     for s in present:  # legend entries only
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=esc(i18n.label("milestone_status", s, lang)),
-                                 marker={"size": 12, "symbol": "square", "color": MILESTONE_COLORS[s]}))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=esc(i18n.label("milestone_status", s, lang)),
+                marker={"size": 12, "symbol": "square", "color": MILESTONE_COLORS[s]},
+            )
+        )
     fig.update_layout(shapes=shapes, annotations=notes)
     as_of_d = as_date(as_of) if as_of is not None else None
     dates = [*pd.to_datetime(rows["start"]).dropna(), *pd.to_datetime(rows["end"]).dropna()]
@@ -271,25 +379,59 @@ def timeline_chart(milestones: pd.DataFrame, lang: str = "en", as_of=None, title
     hi = max(dates) + pd.Timedelta(days=OPEN_END_DAYS) if dates else None
     as_of_label = esc(i18n.t("chart.timeline.as_of", lang, date=i18n.fmt_date(as_of_d, lang))) if as_of_d else ""
     # An as-of date years after the last milestone would squash the bars: note it at the edge instead.
-    far = bool(as_of_d and dates and not (lo - pd.Timedelta(days=365) <= pd.Timestamp(as_of_d) <= hi + pd.Timedelta(days=365)))
+    far = bool(
+        as_of_d and dates and not (lo - pd.Timedelta(days=365) <= pd.Timestamp(as_of_d) <= hi + pd.Timedelta(days=365))
+    )
     if as_of_d and not far:
-        fig.add_shape(type="line", xref="x", yref="paper", x0=as_of_d, x1=as_of_d, y0=0, y1=1,
-                      line={"dash": "dash", "color": "#212121", "width": 1}, name="as_of")
+        fig.add_shape(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=as_of_d,
+            x1=as_of_d,
+            y0=0,
+            y1=1,
+            line={"dash": "dash", "color": "#212121", "width": 1},
+            name="as_of",
+        )
         fig.add_annotation(x=as_of_d, y=1, yref="paper", yanchor="bottom", showarrow=False, text=as_of_label)
-        lo, hi = min(lo, pd.Timestamp(as_of_d)) if lo is not None else pd.Timestamp(as_of_d), \
-            max(hi, pd.Timestamp(as_of_d)) if hi is not None else pd.Timestamp(as_of_d)
+        lo, hi = (
+            min(lo, pd.Timestamp(as_of_d)) if lo is not None else pd.Timestamp(as_of_d),
+            max(hi, pd.Timestamp(as_of_d)) if hi is not None else pd.Timestamp(as_of_d),
+        )
     elif far:
-        fig.add_annotation(x=1, xref="paper", y=1, yref="paper", yanchor="bottom", xanchor="right",
-                           showarrow=False, text=("← " if pd.Timestamp(as_of_d) < lo else "") + as_of_label
-                           + (" →" if pd.Timestamp(as_of_d) > hi else ""), name="as_of")
+        fig.add_annotation(
+            x=1,
+            xref="paper",
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            xanchor="right",
+            showarrow=False,
+            text=("← " if pd.Timestamp(as_of_d) < lo else "")
+            + as_of_label
+            + (" →" if pd.Timestamp(as_of_d) > hi else ""),
+            name="as_of",
+        )
     height = max(260, 140 + 30 * len(rows))
-    _layout(fig, title or i18n.t("chart.timeline.title", lang), i18n.t("chart.timeline.x", lang),
-            i18n.t("chart.timeline.y", lang), height=height)
+    _layout(
+        fig,
+        title or i18n.t("chart.timeline.title", lang),
+        i18n.t("chart.timeline.x", lang),
+        i18n.t("chart.timeline.y", lang),
+        height=height,
+    )
     fig.update_layout(legend={"y": -90 / (height - 120), "yanchor": "top"})  # just under the axis title
     if lo is not None:
         pad = pd.Timedelta(days=max(30, (hi - lo).days * 0.03))
         fig.update_xaxes(type="date", range=[lo - pad, hi + pad])
-    fig.update_yaxes(tickmode="array", tickvals=list(range(len(rows))),
-                     ticktext=[esc(v) for v in rows["milestone_id"]], autorange="reversed",
-                     range=[len(rows) - 0.5, -0.5], showgrid=False, zeroline=False)
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=list(range(len(rows))),
+        ticktext=[esc(v) for v in rows["milestone_id"]],
+        autorange="reversed",
+        range=[len(rows) - 0.5, -0.5],
+        showgrid=False,
+        zeroline=False,
+    )
     return fig

@@ -20,14 +20,19 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config, i18n
+from analysis.dataset.loading import Dataset, load_dataset
+from analysis.errors import AnalysisError
+from analysis.measures import (
+    MANDATE_STATUSES,
+    derived_indicators,
+    implementer_counts,
+    mandate_status,
+    milestone_status,
+)
 from analysis.measures.changes import CHANGE_KEYS
 from analysis.report import charts
+from analysis.report.tables import Html, bullets, escape, heading, html_table, join, key_figures, paragraph
 from analysis.store.snapshots import changes_for_meeting
-from analysis.errors import AnalysisError
-from analysis.dataset.loading import Dataset, load_dataset
-from analysis.measures import (MANDATE_STATUSES, MILESTONE_STATUSES, derived_indicators, implementer_counts,
-                               mandate_status, milestone_status)
-from analysis.report.tables import Html, block, bullets, escape, heading, html_table, join, key_figures, paragraph
 
 
 class UnknownImplementerError(AnalysisError):
@@ -93,7 +98,8 @@ def parse_as_of(text: str) -> dt.date:
 
 def resolve_meeting(meeting: str = "", meetings_file: Path | str | None = None, today: dt.date | None = None):
     """The meeting a parameter names ("" = the latest held, "next", or an id); None if none is listed."""
-    from analysis.dataset.meetings import load_meetings, resolve_meeting as _resolve
+    from analysis.dataset.meetings import load_meetings
+    from analysis.dataset.meetings import resolve_meeting as _resolve
 
     file = Path(meetings_file) if meetings_file else config.MEETINGS_FILE  # resolved by open_report
     if not file.exists():
@@ -109,8 +115,15 @@ def resolve_meeting(meeting: str = "", meetings_file: Path | str | None = None, 
     return _resolve(meetings, meeting, today=today)
 
 
-def open_report(implementer: str | None = None, meeting: str = "", as_of: str = "", lang: str = "en",
-                data_path: str = "", meetings_file: Path | str | None = None, today: dt.date | None = None) -> Report:
+def open_report(
+    implementer: str | None = None,
+    meeting: str = "",
+    as_of: str = "",
+    lang: str = "en",
+    data_path: str = "",
+    meetings_file: Path | str | None = None,
+    today: dt.date | None = None,
+) -> Report:
     """Load the data and resolve the notebook parameters into a :class:`Report`.
 
     Parameters are plain strings as papermill passes them ("" = default):
@@ -147,8 +160,14 @@ def title_section(rep: Report, title_key: str, **values) -> Html:
     """The report's h1 title, meeting and as-of line, and the language note."""
     meeting = rep.meeting.title(rep.lang) if rep.meeting is not None else rep.t("report.no_meeting")
     meta = rep.t("report.meta", meeting=meeting, as_of=i18n.fmt_date(rep.as_of, rep.lang), version=rep.ds.version)
-    return join([heading(rep.t(title_key, **values), 1, id="title"), paragraph(rep.t("program.title"), "oas-program"),
-                 paragraph(meta, "oas-meta"), paragraph(rep.t("report.language_note"), "oas-note")])
+    return join(
+        [
+            heading(rep.t(title_key, **values), 1, id="title"),
+            paragraph(rep.t("program.title"), "oas-program"),
+            paragraph(meta, "oas-meta"),
+            paragraph(rep.t("report.language_note"), "oas-note"),
+        ]
+    )
 
 
 # ---------------------------------------------------------------- pure functions
@@ -300,12 +319,15 @@ def mandates_section(rep: Report) -> Html:
     parts = [heading(rep.t("heading.mandates"), 2, id="mandates")]
     if ms.empty:
         return join([*parts, _empty(rep, "text.no_mandates")])
-    table = pd.DataFrame({
-        "mandate": ms["mandate_id"], "text": ms["text"],
-        "status": [i18n.label("mandate_status", s, rep.lang) for s in ms["status"]],
-        "actions": ms["action_ids"].str.replace(";", ", "),
-        "source": [rep.ref(s, e) for s, e in zip(ms["section"], ms["excerpt"])],
-    })
+    table = pd.DataFrame(
+        {
+            "mandate": ms["mandate_id"],
+            "text": ms["text"],
+            "status": [i18n.label("mandate_status", s, rep.lang) for s in ms["status"]],
+            "actions": ms["action_ids"].str.replace(";", ", "),
+            "source": [rep.ref(s, e) for s, e in zip(ms["section"], ms["excerpt"])],
+        }
+    )
     labels = {k: rep.t(f"label.{k}") for k in ("mandate", "text", "status", "actions", "source")}
     fig = charts.mandate_status_chart(ms, rep.lang)
     return join([*parts, html_table(table, rep.lang, labels), charts.chart_html(fig)])
@@ -317,24 +339,36 @@ def actions_section(rep: Report, kind: str) -> Html:
     parts = [heading(rep.t(f"heading.actions_{kind}"), 2, id=f"actions-{kind}")]
     if a.empty:
         return join([*parts, _empty(rep, "text.no_actions")])
-    table = pd.DataFrame({
-        "action": a["action_id"], "description": a["description"], "period": a["period_text"],
-        "lifecycle": [i18n.label("lifecycle", s, rep.lang) for s in a["lifecycle_status"]],
-        "compliance": [i18n.label("compliance", c, rep.lang) if c else rep.t("label.not_assessed") for c in a["compliance"]],
-        "mandate": a["mandates"], "evidence": a["evidence"],
-        "source": [rep.ref(s, e) for s, e in zip(a["section"], a["excerpt"])],
-    })
+    table = pd.DataFrame(
+        {
+            "action": a["action_id"],
+            "description": a["description"],
+            "period": a["period_text"],
+            "lifecycle": [i18n.label("lifecycle", s, rep.lang) for s in a["lifecycle_status"]],
+            "compliance": [
+                i18n.label("compliance", c, rep.lang) if c else rep.t("label.not_assessed") for c in a["compliance"]
+            ],
+            "mandate": a["mandates"],
+            "evidence": a["evidence"],
+            "source": [rep.ref(s, e) for s, e in zip(a["section"], a["excerpt"])],
+        }
+    )
     labels = {k: rep.t(f"label.{k}") for k in table.columns}
     return join([*parts, html_table(table, rep.lang, labels)])
 
 
 def _milestone_table(rep: Report, m: pd.DataFrame) -> Html:
-    table = pd.DataFrame({
-        "milestone": m["milestone_id"], "description": m["description"], "period": m["period_text"],
-        "start": m["start"], "end": m["end"],
-        "status": [i18n.label("milestone_status", s, rep.lang) for s in m["status"]],
-        "source": [rep.ref(s, e) for s, e in zip(m["section"], m["excerpt"])],
-    })
+    table = pd.DataFrame(
+        {
+            "milestone": m["milestone_id"],
+            "description": m["description"],
+            "period": m["period_text"],
+            "start": m["start"],
+            "end": m["end"],
+            "status": [i18n.label("milestone_status", s, rep.lang) for s in m["status"]],
+            "source": [rep.ref(s, e) for s, e in zip(m["section"], m["excerpt"])],
+        }
+    )
     labels = {k: rep.t(f"label.{k}") for k in table.columns}
     return html_table(table, rep.lang, labels)
 
@@ -348,14 +382,21 @@ def timeline_section(rep: Report, implementer: str | None = "__report__") -> Htm
         return join([*parts, _empty(rep, "text.no_milestones")])
     drawable = m[m["start"].notna() | m["end"].notna()]
     if not drawable.empty:
-        parts += [paragraph(rep.t("text.timeline_legend"), "oas-note"),
-                  charts.chart_html(charts.timeline_chart(drawable, rep.lang, rep.as_of))]
+        parts += [
+            paragraph(rep.t("text.timeline_legend"), "oas-note"),
+            charts.chart_html(charts.timeline_chart(drawable, rep.lang, rep.as_of)),
+        ]
     parts.append(_milestone_table(rep, m))
     u = undated(m)
     if not u.empty:
-        parts += [heading(rep.t("heading.undated"), 3, id="undated"), paragraph(rep.t("text.undated_note")),
-                  bullets(join([r.milestone_id, " — ", r.description, " (", r.period_text, ") ",
-                                rep.ref(r.section, r.excerpt)]) for r in u.itertuples(index=False))]
+        parts += [
+            heading(rep.t("heading.undated"), 3, id="undated"),
+            paragraph(rep.t("text.undated_note")),
+            bullets(
+                join([r.milestone_id, " — ", r.description, " (", r.period_text, ") ", rep.ref(r.section, r.excerpt)])
+                for r in u.itertuples(index=False)
+            ),
+        ]
     return join(parts)
 
 
@@ -385,15 +426,21 @@ def _fmt_value(ds: Dataset, indicator: str, value, lang: str) -> str:
 
 
 def _observations_table(rep: Report, obs: pd.DataFrame) -> Html:
-    table = pd.DataFrame({
-        "indicator": [indicator_name(rep.ds, i, rep.lang) for i in obs["indicator_id"]],
-        "implementer": obs["implementer_id"], "country": obs["country"], "election": obs["election"],
-        "period": obs["period_text"],
-        "value": [join([c + " " if c not in ("=", "") else "", _fmt_value(rep.ds, i, v, rep.lang)])
-                  for c, i, v in zip(obs["comparator"], obs["indicator_id"], obs["value"])],
-        "as_written": obs["value_as_written"],
-        "source": [rep.ref(s, e) for s, e in zip(obs["section"], obs["excerpt"])],
-    })
+    table = pd.DataFrame(
+        {
+            "indicator": [indicator_name(rep.ds, i, rep.lang) for i in obs["indicator_id"]],
+            "implementer": obs["implementer_id"],
+            "country": obs["country"],
+            "election": obs["election"],
+            "period": obs["period_text"],
+            "value": [
+                join([c + " " if c not in ("=", "") else "", _fmt_value(rep.ds, i, v, rep.lang)])
+                for c, i, v in zip(obs["comparator"], obs["indicator_id"], obs["value"])
+            ],
+            "as_written": obs["value_as_written"],
+            "source": [rep.ref(s, e) for s, e in zip(obs["section"], obs["excerpt"])],
+        }
+    )
     labels = {k: rep.t(f"label.{k}") for k in table.columns}
     return html_table(table, rep.lang, labels)
 
@@ -402,11 +449,14 @@ def _derived_table(rep: Report, obs: pd.DataFrame) -> Html | None:
     d = derived_indicators(rep.ds.indicators, obs)
     if d.empty:
         return None
-    table = pd.DataFrame({
-        "indicator": [indicator_name(rep.ds, i, rep.lang) for i in d["indicator_id"]],
-        "country": d["country"], "election": d["election"],
-        "value": [_fmt_value(rep.ds, i, v, rep.lang) for i, v in zip(d["indicator_id"], d["value"])],
-    })
+    table = pd.DataFrame(
+        {
+            "indicator": [indicator_name(rep.ds, i, rep.lang) for i in d["indicator_id"]],
+            "country": d["country"],
+            "election": d["election"],
+            "value": [_fmt_value(rep.ds, i, v, rep.lang) for i, v in zip(d["indicator_id"], d["value"])],
+        }
+    )
     return html_table(table, rep.lang, {k: rep.t(f"label.{k}") for k in table.columns})
 
 
@@ -420,11 +470,18 @@ def indicators_section(rep: Report) -> Html:
     for ind, group in obs.groupby("indicator_id", sort=False):
         if len(group) < 2:
             continue
-        cats = [" ".join(x for x in (c, e or p) if x) or o for c, e, p, o in
-                zip(group["country"], group["election"], group["period_text"], group["observation_id"])]
-        fig = charts.bar_chart(cats, group["value"].tolist(), title=indicator_name(rep.ds, ind, rep.lang),
-                               y_title=rep.t("chart.indicator.y"), lang=rep.lang,
-                               percent=_unit(rep.ds, ind) == "ratio")
+        cats = [
+            " ".join(x for x in (c, e or p) if x) or o
+            for c, e, p, o in zip(group["country"], group["election"], group["period_text"], group["observation_id"])
+        ]
+        fig = charts.bar_chart(
+            cats,
+            group["value"].tolist(),
+            title=indicator_name(rep.ds, ind, rep.lang),
+            y_title=rep.t("chart.indicator.y"),
+            lang=rep.lang,
+            percent=_unit(rep.ds, ind) == "ratio",
+        )
         parts.append(charts.chart_html(fig))
     return join(parts)
 
@@ -441,10 +498,14 @@ def quality_section(rep: Report) -> Html:
         if str(r.section_b).strip():
             ref = join([ref, " ", rep.ref(r.section_b, r.excerpt_b)])
         refs.append(ref)
-    table = pd.DataFrame({
-        "issue": dq["issue_id"], "kind": [i18n.label("quality_kind", k, rep.lang) for k in dq["kind"]],
-        "description": dq["description"], "source": refs,
-    })
+    table = pd.DataFrame(
+        {
+            "issue": dq["issue_id"],
+            "kind": [i18n.label("quality_kind", k, rep.lang) for k in dq["kind"]],
+            "description": dq["description"],
+            "source": refs,
+        }
+    )
     return join([*parts, html_table(table, rep.lang, {k: rep.t(f"label.{k}") for k in table.columns})])
 
 
@@ -452,8 +513,9 @@ def load_changes(rep: Report, implementer: str | None) -> dict[str, pd.DataFrame
     """What changed since the latest earlier meeting with a snapshot; None when there is none."""
     if rep.meeting_id is None:
         return None
-    return changes_for_meeting(rep.meeting_id, data_path=rep.data_path, implementer=implementer,
-                               meetings_file=rep.meetings_file)
+    return changes_for_meeting(
+        rep.meeting_id, data_path=rep.data_path, implementer=implementer, meetings_file=rep.meetings_file
+    )
 
 
 def changes_section(rep: Report, implementer: str | None = "__report__") -> Html:
@@ -491,8 +553,11 @@ def coverage_section(rep: Report) -> Html:
     if m.empty:
         return join([*parts, _empty(rep, "text.no_mandates")])
     table = m.drop(columns="name").copy()
-    labels = {"implementer_id": rep.t("label.implementer"), "total": rep.t("label.total"),
-              **{s: i18n.label("mandate_status", s, rep.lang) for s in MANDATE_STATUSES}}
+    labels = {
+        "implementer_id": rep.t("label.implementer"),
+        "total": rep.t("label.total"),
+        **{s: i18n.label("mandate_status", s, rep.lang) for s in MANDATE_STATUSES},
+    }
     total = {"implementer_id": rep.t("label.total"), **{c: int(table[c].sum()) for c in table.columns[1:]}}
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     return join([*parts, html_table(table, rep.lang, labels), charts.chart_html(charts.coverage_chart(m, rep.lang))])
@@ -504,10 +569,23 @@ def reporting_section(rep: Report) -> Html:
     active = counts[(counts["actions_carried_out"] + counts["actions_planned"]) > 0]
     parts = [heading(rep.t("heading.reporting"), 2, id="reporting")]
     if not active.empty:
-        table = active[["implementer_id", "name_en", "actions_carried_out", "actions_planned",
-                        "milestones", "milestones_overdue", "milestones_due", "milestones_met"]]
-        labels = {"implementer_id": rep.t("label.implementer"), "name_en": rep.t("label.implementer"),
-                  **{c: rep.t(f"label.{c}") for c in table.columns[2:]}}
+        table = active[
+            [
+                "implementer_id",
+                "name_en",
+                "actions_carried_out",
+                "actions_planned",
+                "milestones",
+                "milestones_overdue",
+                "milestones_due",
+                "milestones_met",
+            ]
+        ]
+        labels = {
+            "implementer_id": rep.t("label.implementer"),
+            "name_en": rep.t("label.implementer"),
+            **{c: rep.t(f"label.{c}") for c in table.columns[2:]},
+        }
         labels["name_en"] = ""
         parts += [html_table(table, rep.lang, labels), charts.chart_html(charts.reporting_chart(active, rep.lang))]
     silent = silent_implementers(rep.ds)
@@ -515,14 +593,20 @@ def reporting_section(rep: Report) -> Html:
     if silent.empty:
         parts.append(_empty(rep, "text.all_reported"))
     else:
-        table = pd.DataFrame({
-            "implementer": silent["implementer_id"],
-            "kind": [i18n.label("implementer_kind", k, rep.lang) for k in silent["kind"]],
-            "description": [implementer_name(rep.ds, i, rep.lang) for i in silent["implementer_id"]],
-            "mandates": silent["mandates"],
-        })
-        labels = {"implementer": rep.t("label.implementer"), "kind": rep.t("label.kind"),
-                  "description": "", "mandates": rep.t("label.mandates")}
+        table = pd.DataFrame(
+            {
+                "implementer": silent["implementer_id"],
+                "kind": [i18n.label("implementer_kind", k, rep.lang) for k in silent["kind"]],
+                "description": [implementer_name(rep.ds, i, rep.lang) for i in silent["implementer_id"]],
+                "mandates": silent["mandates"],
+            }
+        )
+        labels = {
+            "implementer": rep.t("label.implementer"),
+            "kind": rep.t("label.kind"),
+            "description": "",
+            "mandates": rep.t("label.mandates"),
+        }
         parts.append(html_table(table, rep.lang, labels))
     return join(parts)
 
@@ -562,27 +646,45 @@ def absentee_section(rep: Report) -> Html:
     if frame.empty:
         return join([*parts, _empty(rep, "text.no_indicators")])
     obs = rep.ds.observations.set_index("observation_id")
-    table = pd.DataFrame({
-        "country": [country_name(rep.ds, c, rep.lang) for c in frame["country"]],
-        "election": frame["election"],
-    })
+    table = pd.DataFrame(
+        {
+            "country": [country_name(rep.ds, c, rep.lang) for c in frame["country"]],
+            "election": frame["election"],
+        }
+    )
     labels = {"country": rep.t("label.country"), "election": rep.t("label.election"), "source": rep.t("label.source")}
     for ind in indicators:
         table[ind] = [_fmt_value(rep.ds, ind, v, rep.lang) for v in frame[ind]]
         labels[ind] = indicator_name(rep.ds, ind, rep.lang)
-    table["source"] = [join([rep.ref(sec, exc) for sec, exc in dict.fromkeys(  # one link per distinct source
-        (obs.loc[o, "section"], obs.loc[o, "excerpt"]) for o in ids.split(";") if o)], " ")
-                       for ids in frame["observation_ids"]]
-    parts += [html_table(table, rep.lang, labels),
-              paragraph(rep.t("text.not_reported_note"), "oas-note"),
-              paragraph(rep.t("text.turnout_note"), "oas-note"),
-              heading(rep.t("heading.absentee_charts"), 3, id="absentee-charts")]
+    table["source"] = [
+        join(
+            [
+                rep.ref(sec, exc)
+                for sec, exc in dict.fromkeys(  # one link per distinct source
+                    (obs.loc[o, "section"], obs.loc[o, "excerpt"]) for o in ids.split(";") if o
+                )
+            ],
+            " ",
+        )
+        for ids in frame["observation_ids"]
+    ]
+    parts += [
+        html_table(table, rep.lang, labels),
+        paragraph(rep.t("text.not_reported_note"), "oas-note"),
+        paragraph(rep.t("text.turnout_note"), "oas-note"),
+        heading(rep.t("heading.absentee_charts"), 3, id="absentee-charts"),
+    ]
     cats = [f"{country_name(rep.ds, c, rep.lang)} — {e}" for c, e in zip(frame["country"], frame["election"])]
     for ind in indicators:
         ratio = _unit(rep.ds, ind) == "ratio"
-        fig = charts.bar_chart(cats, frame[ind].tolist(), title=indicator_name(rep.ds, ind, rep.lang),
-                               x_title=rep.t("chart.absentee.x"),
-                               y_title=rep.t("chart.absentee.y_share" if ratio else "chart.absentee.y_persons"),
-                               lang=rep.lang, percent=ratio)
+        fig = charts.bar_chart(
+            cats,
+            frame[ind].tolist(),
+            title=indicator_name(rep.ds, ind, rep.lang),
+            x_title=rep.t("chart.absentee.x"),
+            y_title=rep.t("chart.absentee.y_share" if ratio else "chart.absentee.y_persons"),
+            lang=rep.lang,
+            percent=ratio,
+        )
         parts.append(charts.chart_html(fig))
     return join(parts)

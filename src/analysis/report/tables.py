@@ -174,7 +174,6 @@ def markdown_table(frame: pd.DataFrame, lang: str = "en", labels: Mapping[str, s
     def cell(v):
         return markdown_escape(html.unescape(str(format_cell(v, lang)))).replace("\n", " ")
 
-    lines = ["| " + " | ".join(markdown_escape(labels.get(c, c)) for c in cols) + " |",
-             "|" + "---|" * len(cols)]
+    lines = ["| " + " | ".join(markdown_escape(labels.get(c, c)) for c in cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(cell(v) for v in rec) + " |" for rec in frame.itertuples(index=False, name=None)]
     return "\n".join(lines)

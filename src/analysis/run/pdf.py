@@ -23,18 +23,32 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.store.atomic import atomic_write_bytes
 from analysis.errors import AnalysisError, UsageError
+from analysis.store.atomic import atomic_write_bytes
 
 ENV_VAR = "OAS_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-extensions", "--disable-default-apps", "--hide-scrollbars", "--mute-audio",
-         # Reports are self-contained: anything that tries the network must fail.
-         "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND")
-FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
-          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--hide-scrollbars",
+    "--mute-audio",
+    # Reports are self-contained: anything that tries the network must fail.
+    "--proxy-server=127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+)
+FOOTER = (
+    '<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
+    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+)
 # Resolves when the page has loaded and every chart holds its SVG (or after a timeout).
 CHARTS_DRAWN = """new Promise(resolve => {
   const t0 = Date.now();
@@ -68,8 +82,10 @@ def find_chromium() -> str | None:
 def require_chromium() -> str:
     found = find_chromium()
     if not found:
-        raise UsageError(f"PDF output needs Chromium, which was not found: install it (make system-deps, or "
-                         f"'apt-get install chromium') or set {ENV_VAR} to its path")
+        raise UsageError(
+            f"PDF output needs Chromium, which was not found: install it (make system-deps, or "
+            f"'apt-get install chromium') or set {ENV_VAR} to its path"
+        )
     return found
 
 
@@ -86,7 +102,7 @@ class Browser:
         self.proc: subprocess.Popen | None = None
 
     # -- process ---------------------------------------------------------
-    def start(self) -> "Browser":
+    def start(self) -> Browser:
         self._session = None
         self._events = []
         self._buffer = b""
@@ -98,11 +114,23 @@ class Browser:
             os.dup2(to_browser_r, 3)
             os.dup2(from_browser_w, 4)
 
-        args = [self.executable, *FLAGS, f"--user-data-dir={self._profile}", "--remote-debugging-pipe",
-                *self.extra_args, "about:blank"]
+        args = [
+            self.executable,
+            *FLAGS,
+            f"--user-data-dir={self._profile}",
+            "--remote-debugging-pipe",
+            *self.extra_args,
+            "about:blank",
+        ]
         try:
-            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL, preexec_fn=child_fds, pass_fds=(3, 4))
+            self.proc = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                preexec_fn=child_fds,
+                pass_fds=(3, 4),
+            )
         except OSError as exc:
             raise BrowserError(f"cannot start Chromium ({self.executable}): {exc}") from None
         finally:
@@ -130,7 +158,7 @@ class Browser:
             shutil.rmtree(self._profile, ignore_errors=True)
             self.proc = None
 
-    def __enter__(self) -> "Browser":
+    def __enter__(self) -> Browser:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -145,7 +173,7 @@ class Browser:
         data = json.dumps(message).encode() + b"\0"
         try:
             while data:
-                data = data[os.write(self._to_browser, data):]
+                data = data[os.write(self._to_browser, data) :]
         except OSError as exc:
             raise BrowserError(f"Chromium stopped answering: {exc}") from None
 
@@ -197,8 +225,11 @@ class Browser:
             session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
             self.call("Page.enable", session=session)
             # Lay charts out at about the printed width of an A4 page.
-            self.call("Emulation.setDeviceMetricsOverride",
-                      {"width": width, "height": 1100, "deviceScaleFactor": 1, "mobile": False}, session=session)
+            self.call(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": 1100, "deviceScaleFactor": 1, "mobile": False},
+                session=session,
+            )
             self._session = session
         return self._session
 
@@ -212,8 +243,11 @@ class Browser:
 
     def charts_drawn(self, session: str, wait_ms: int = 20000) -> dict:
         """How many ``.oas-chart`` there are and how many hold a drawn SVG."""
-        result = self.call("Runtime.evaluate", {"expression": CHARTS_DRAWN % wait_ms, "awaitPromise": True,
-                                                "returnByValue": True}, session=session)
+        result = self.call(
+            "Runtime.evaluate",
+            {"expression": CHARTS_DRAWN % wait_ms, "awaitPromise": True, "returnByValue": True},
+            session=session,
+        )
         return result.get("result", {}).get("value", {})
 
     def print_pdf(self, html_path: Path | str, pdf_path: Path | str, wait_ms: int = 20000) -> dict:
@@ -229,13 +263,26 @@ class Browser:
         session = self.open(stage)
         charts = self.charts_drawn(session, wait_ms)
         if charts.get("timedOut"):
-            raise BrowserError(f"only {charts.get('drawn')} of {charts.get('charts')} charts were drawn "
-                               f"in {Path(html_path).name}")
-        result = self.call("Page.printToPDF", {
-            "printBackground": True, "displayHeaderFooter": True, "headerTemplate": "<span></span>",
-            "footerTemplate": FOOTER, "paperWidth": 8.27, "paperHeight": 11.69,
-            "marginTop": 0.6, "marginBottom": 0.7, "marginLeft": 0.55, "marginRight": 0.55,
-            "preferCSSPageSize": False}, session=session)
+            raise BrowserError(
+                f"only {charts.get('drawn')} of {charts.get('charts')} charts were drawn in {Path(html_path).name}"
+            )
+        result = self.call(
+            "Page.printToPDF",
+            {
+                "printBackground": True,
+                "displayHeaderFooter": True,
+                "headerTemplate": "<span></span>",
+                "footerTemplate": FOOTER,
+                "paperWidth": 8.27,
+                "paperHeight": 11.69,
+                "marginTop": 0.6,
+                "marginBottom": 0.7,
+                "marginLeft": 0.55,
+                "marginRight": 0.55,
+                "preferCSSPageSize": False,
+            },
+            session=session,
+        )
         atomic_write_bytes(pdf_path, base64.b64decode(result["data"]))
         os.chmod(pdf_path, 0o644)  # temporary files are created 0600
         return charts

@@ -22,15 +22,25 @@ from functools import lru_cache
 
 PROGRAM_TITLE = {
     "en": "Inter-American Program for the Promotion and Protection of the Human Rights of Migrants, "
-          "Including Migrant Workers and Their Families",
+    "Including Migrant Workers and Their Families",
     "es": "Programa Interamericano para la Promoción y Protección de los Derechos Humanos de los Migrantes, "
-          "Incluyendo a los Trabajadores Migratorios y sus Familias",
+    "Incluyendo a los Trabajadores Migratorios y sus Familias",
 }
 LABELS = {
-    "en": {"meeting": "Meeting", "as_of": "Data as of", "version": "Data version", "generated": "Generated",
-           "contents": "Contents"},
-    "es": {"meeting": "Reunión", "as_of": "Datos al", "version": "Versión de los datos", "generated": "Generado",
-           "contents": "Contenido"},
+    "en": {
+        "meeting": "Meeting",
+        "as_of": "Data as of",
+        "version": "Data version",
+        "generated": "Generated",
+        "contents": "Contents",
+    },
+    "es": {
+        "meeting": "Reunión",
+        "as_of": "Datos al",
+        "version": "Versión de los datos",
+        "generated": "Generado",
+        "contents": "Contenido",
+    },
 }
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 # Output types whose nbconvert rendering loads code from a CDN.
@@ -100,8 +110,9 @@ def _plotly_div(figure: dict, n: int) -> str:
     import plotly.io as pio
 
     fig = pio.from_json(json.dumps(figure), skip_invalid=True)
-    body = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"oas-mime-chart-{n}",
-                       config={"displayModeBar": False})
+    body = pio.to_html(
+        fig, full_html=False, include_plotlyjs=False, div_id=f"oas-mime-chart-{n}", config={"displayModeBar": False}
+    )
     return f'<div class="oas-chart">{body}</div>'
 
 
@@ -129,8 +140,9 @@ def exporter():
     """One HTMLExporter per process: building one compiles its templates (about 0.3 s)."""
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True)
+    return HTMLExporter(
+        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
 
 
 def render_body(nb) -> str:
@@ -143,7 +155,8 @@ _EXTERNAL = re.compile(
     r"""<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]*>\s*</script\s*>"""
     r"""|<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>"""
     r"""|<iframe\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]*>.*?</iframe\s*>""",
-    re.IGNORECASE | re.DOTALL)
+    re.IGNORECASE | re.DOTALL,
+)
 _HEADING = re.compile(r"<h([1-3])(\s[^>]*)?>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
 _ID = re.compile(r"""\bid\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
@@ -198,9 +211,15 @@ def wrap_page(fragment: str, header: ReportHeader) -> str:
     script = ""
     if needs_plotly:
         script = "<script>" + plotly_js().replace("</script", "<\\/script") + "</script>"
-    meta = "".join(f"<dt>{e(labels[k])}</dt><dd>{e(v)}</dd>" for k, v in (
-        ("meeting", header.meeting), ("as_of", header.as_of), ("version", header.data_version),
-        ("generated", header.generated)))
+    meta = "".join(
+        f"<dt>{e(labels[k])}</dt><dd>{e(v)}</dd>"
+        for k, v in (
+            ("meeting", header.meeting),
+            ("as_of", header.as_of),
+            ("version", header.data_version),
+            ("generated", header.generated),
+        )
+    )
     return (
         f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -217,8 +236,15 @@ def render_html(nb, header: ReportHeader) -> str:
 
 
 INDEX_LABELS = {
-    "title": "Reports", "report": "Report", "implementer": "Implementer", "status": "Status",
-    "files": "Files", "duration": "Seconds", "note": "Note", "en": "English", "es": "Español",
+    "title": "Reports",
+    "report": "Report",
+    "implementer": "Implementer",
+    "status": "Status",
+    "files": "Files",
+    "duration": "Seconds",
+    "note": "Note",
+    "en": "English",
+    "es": "Español",
 }
 
 
@@ -228,7 +254,10 @@ def index_page(manifest: dict, exists=lambda path: True) -> str:
     meeting = manifest.get("meeting", {})
     summary = manifest.get("summary", {})
     rows_by_lang: dict[str, list[str]] = {}
-    for r in sorted(manifest.get("reports", []), key=lambda r: (r.get("lang", ""), r.get("notebook", "") != "implementer_report", r.get("title", ""))):
+    for r in sorted(
+        manifest.get("reports", []),
+        key=lambda r: (r.get("lang", ""), r.get("notebook", "") != "implementer_report", r.get("title", "")),
+    ):
         paths = r.get("paths", {})
         links = []
         outputs = r.get("outputs")
@@ -248,24 +277,31 @@ def index_page(manifest: dict, exists=lambda path: True) -> str:
         rows_by_lang.setdefault(r.get("lang", ""), []).append(
             f'<tr class="status-{e(status)}"><td>{e(r.get("title", ""))}</td><td>{e(r.get("implementer", ""))}</td>'
             f'<td class="status">{e(status)}</td><td>{" · ".join(links)}</td>'
-            f'<td>{"" if duration is None else f"{duration:.1f}"}</td><td>{e(str(note))}</td></tr>')
+            f"<td>{'' if duration is None else f'{duration:.1f}'}</td><td>{e(str(note))}</td></tr>"
+        )
     sections = []
     L = INDEX_LABELS
     for lang, rows in rows_by_lang.items():
         sections.append(
-            f'<h2>{e(L.get(lang, lang))}</h2><table><thead><tr><th>{L["report"]}</th><th>{L["implementer"]}</th>'
-            f'<th>{L["status"]}</th><th>{L["files"]}</th><th>{L["duration"]}</th><th>{L["note"]}</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            f"<h2>{e(L.get(lang, lang))}</h2><table><thead><tr><th>{L['report']}</th><th>{L['implementer']}</th>"
+            f"<th>{L['status']}</th><th>{L['files']}</th><th>{L['duration']}</th><th>{L['note']}</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
     inputs = manifest.get("inputs", {})
-    facts = "".join(f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>" for k, v in (
-        ("Meeting", meeting.get("title_en", "")), ("As of", meeting.get("as_of", "")),
-        ("Date basis", meeting.get("basis", "")), ("Data version", inputs.get("data_version", "")),
-        ("Generated", manifest.get("generated_at", "")),
-        ("Summary", ", ".join(f"{v} {k}" for k, v in summary.items())),
-    ))
+    facts = "".join(
+        f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>"
+        for k, v in (
+            ("Meeting", meeting.get("title_en", "")),
+            ("As of", meeting.get("as_of", "")),
+            ("Date basis", meeting.get("basis", "")),
+            ("Data version", inputs.get("data_version", "")),
+            ("Generated", manifest.get("generated_at", "")),
+            ("Summary", ", ".join(f"{v} {k}" for k, v in summary.items())),
+        )
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<title>{e(L["title"])}: {e(str(meeting.get("meeting_id", "")))}</title>\n<style>{CSS}\n'
+        f"<title>{e(L['title'])}: {e(str(meeting.get('meeting_id', '')))}</title>\n<style>{CSS}\n"
         ".status-failed .status { color: #a40000; font-weight: bold; } .status-ok .status { color: #176b2c; }"
         "</style>\n</head>\n<body>\n"
         f'<header class="oas-header"><p class="program">{e(PROGRAM_TITLE["en"])}</p>'

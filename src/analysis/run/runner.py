@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import config
-from analysis.store.atomic import atomic_write_text as _atomic_write_text
-from analysis.errors import UsageError
-from analysis.dataset.meetings import Meeting
-from analysis.common.slugs import inside, slug
 from analysis.common.hashing import sha256_bytes, sha256_json
+from analysis.common.slugs import inside, slug
+from analysis.dataset.meetings import Meeting
+from analysis.errors import UsageError
+from analysis.store.atomic import atomic_write_text as _atomic_write_text
 
 IMPLEMENTER_REPORT = "implementer_report"
 PROGRAM_REPORTS = ("program_overview", "absentee_voting")
@@ -65,8 +65,12 @@ class Report:
     @property
     def paths(self) -> dict[str, str]:
         """Output paths relative to the meeting folder."""
-        return {"html": f"{self.lang}/{self.slug}.html", "pdf": f"{self.lang}/{self.slug}.pdf",
-                "notebook": f"notebooks/{self.lang}/{self.slug}.ipynb", "log": f"logs/{self.lang}/{self.slug}.log"}
+        return {
+            "html": f"{self.lang}/{self.slug}.html",
+            "pdf": f"{self.lang}/{self.slug}.pdf",
+            "notebook": f"notebooks/{self.lang}/{self.slug}.ipynb",
+            "log": f"logs/{self.lang}/{self.slug}.log",
+        }
 
 
 @dataclass
@@ -135,8 +139,9 @@ def package_versions() -> dict[str, str]:
 # ------------------------------------------------------------------ planning
 
 
-def plan_reports(ds, meeting: Meeting, notebooks_dir: Path, langs=LANGS, implementers=None,
-                 data_path: Path | None = None) -> list[Report]:
+def plan_reports(
+    ds, meeting: Meeting, notebooks_dir: Path, langs=LANGS, implementers=None, data_path: Path | None = None
+) -> list[Report]:
     """Every report of ``meeting``: implementers with data (or those asked for) and the program reports."""
     from analysis.measures import implementer_counts
 
@@ -149,25 +154,49 @@ def plan_reports(ds, meeting: Meeting, notebooks_dir: Path, langs=LANGS, impleme
     else:
         counts = implementer_counts(ds, meeting.as_of)
         chosen = list(counts.loc[counts["has_data"], "implementer_id"])
-    base = {"meeting": meeting.meeting_id, "as_of": meeting.as_of.isoformat(),
-            "data_path": str(data_path) if data_path else ""}
+    base = {
+        "meeting": meeting.meeting_id,
+        "as_of": meeting.as_of.isoformat(),
+        "data_path": str(data_path) if data_path else "",
+    }
     reports = []
     for lang in langs:
         for imp in chosen:
             row = names.loc[imp]
             name = str(row.get("name_es") or "") if lang == "es" else ""
-            reports.append(Report(f"{lang}/{slug(imp)}", IMPLEMENTER_REPORT, imp, lang, slug(imp),
-                                  name or str(row["name_en"]), Path(notebooks_dir) / f"{IMPLEMENTER_REPORT}.ipynb",
-                                  {"implementer": imp, **base, "lang": lang}))
+            reports.append(
+                Report(
+                    f"{lang}/{slug(imp)}",
+                    IMPLEMENTER_REPORT,
+                    imp,
+                    lang,
+                    slug(imp),
+                    name or str(row["name_en"]),
+                    Path(notebooks_dir) / f"{IMPLEMENTER_REPORT}.ipynb",
+                    {"implementer": imp, **base, "lang": lang},
+                )
+            )
         for nb in PROGRAM_REPORTS:
             s = nb.replace("_", "-")
-            reports.append(Report(f"{lang}/{s}", nb, "", lang, s, TITLES[nb][lang], Path(notebooks_dir) / f"{nb}.ipynb",
-                                  {"implementer": "", **base, "lang": lang}))
+            reports.append(
+                Report(
+                    f"{lang}/{s}",
+                    nb,
+                    "",
+                    lang,
+                    s,
+                    TITLES[nb][lang],
+                    Path(notebooks_dir) / f"{nb}.ipynb",
+                    {"implementer": "", **base, "lang": lang},
+                )
+            )
     seen: dict[str, str] = {}
     for r in reports:
         if r.report_id in seen:
-            raise UsageError(f"two reports would share the file name {r.report_id!r}: "
-                             f"{seen[r.report_id]!r} and {r.implementer or r.notebook!r}")
+            raise UsageError(
+                f"two reports would share the file name {r.report_id!r}: "
+                f"{seen[r.report_id]!r} and {r.implementer or r.notebook!r}"
+            )
         seen[r.report_id] = r.implementer or r.notebook
     return reports
 
@@ -180,8 +209,16 @@ def key_reports(reports: list[Report], data_version: str, source_hash: str, meet
             cache[r.notebook_path] = sha256_bytes(r.notebook_path.read_bytes()) if r.notebook_path.exists() else ""
         r.notebook_sha256 = cache[r.notebook_path]
         r.parameters_sha256 = sha256_json(r.parameters)
-        r.key = sha256_json({"notebook": r.notebook_sha256, "data": data_version, "parameters": r.parameters,
-                            "package": source_hash, "title": r.title, "meeting_title": meeting.title(r.lang)})
+        r.key = sha256_json(
+            {
+                "notebook": r.notebook_sha256,
+                "data": data_version,
+                "parameters": r.parameters,
+                "package": source_hash,
+                "title": r.title,
+                "meeting_title": meeting.title(r.lang),
+            }
+        )
 
 
 def format_key(key: str, fmt: str) -> str:
@@ -194,10 +231,19 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 # Imported by each kernel as it starts, before its notebook is sent (see _start_kernel).
-PRELOAD_MODULES = ("pandas", "plotly.graph_objects", "plotly.io", "analysis", "analysis.report.content",
-                   "analysis.report.charts", "analysis.report.tables")
-_PRELOAD_CELL = ("import importlib as _oas_il\nfor _oas_m in %r:\n    try:\n        _oas_il.import_module(_oas_m)\n"
-                 "    except Exception:\n        pass\ndel _oas_il, _oas_m") % (PRELOAD_MODULES,)
+PRELOAD_MODULES = (
+    "pandas",
+    "plotly.graph_objects",
+    "plotly.io",
+    "analysis",
+    "analysis.report.content",
+    "analysis.report.charts",
+    "analysis.report.tables",
+)
+_PRELOAD_CELL = (
+    f"import importlib as _oas_il\nfor _oas_m in {PRELOAD_MODULES!r}:\n    try:\n        _oas_il.import_module(_oas_m)\n"
+    "    except Exception:\n        pass\ndel _oas_il, _oas_m"
+)
 _WARM: dict[tuple[str, str], object] = {}  # per worker: a kernel started ahead for the next report
 
 
@@ -220,10 +266,15 @@ def _start_kernel(kernel_name: str, cwd: str):
     from jupyter_client.manager import AsyncKernelManager
 
     km = AsyncKernelManager(kernel_name=kernel_name)
-    asyncio.run(km.start_kernel(cwd=cwd, extra_arguments=[
-        f"--IPKernelApp.exec_lines={_PRELOAD_CELL}",
-        "--HistoryManager.enabled=False",  # no SQLite history for a batch run
-    ]))
+    asyncio.run(
+        km.start_kernel(
+            cwd=cwd,
+            extra_arguments=[
+                f"--IPKernelApp.exec_lines={_PRELOAD_CELL}",
+                "--HistoryManager.enabled=False",  # no SQLite history for a batch run
+            ],
+        )
+    )
     return km
 
 
@@ -232,7 +283,7 @@ def _stop_kernel(km) -> None:
 
     try:
         asyncio.run(km.shutdown_kernel(now=True))
-    except Exception:
+    except Exception:  # noqa: BLE001 - best-effort shutdown of a kernel that may already be gone
         pass
 
 
@@ -284,13 +335,21 @@ def execute_report(job: dict) -> dict:
         if job.get("prewarm"):
             _WARM[where] = _start_kernel(*where)
         executed = papermill.execute_notebook(
-            job["notebook_path"], str(tmp), parameters=job["parameters"], kernel_name=job["kernel_name"],
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False, cwd=job["cwd"], km=km,
-            execution_timeout=job["cell_timeout"])
+            job["notebook_path"],
+            str(tmp),
+            parameters=job["parameters"],
+            kernel_name=job["kernel_name"],
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            cwd=job["cwd"],
+            km=km,
+            execution_timeout=job["cell_timeout"],
+        )
     except PapermillExecutionError as exc:
         result.update(status="failed", error=f"cell {exc.cell_index + 1}: {exc.ename}: {exc.evalue}")
         log = "\n".join(_ANSI.sub("", line) for line in exc.traceback)
-    except Exception as exc:  # kernel died, notebook unreadable, ...: this report fails, not the run
+    except Exception as exc:  # noqa: BLE001 - isolation boundary: this report fails, not the run
         result.update(status="failed", error=f"{type(exc).__name__}: {exc}".splitlines()[0])
         log = traceback.format_exc()
     finally:
@@ -303,10 +362,11 @@ def execute_report(job: dict) -> dict:
     if result["status"] == "ok":
         try:
             nb = executed if executed is not None else nbformat.read(nb_path, as_version=4)
-            header = ReportHeader(generated=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-                                  **job["header"])
+            header = ReportHeader(
+                generated=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"), **job["header"]
+            )
             atomic_write_text(inside(meeting_dir, paths["html"]), render_html(nb, header))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - isolation boundary: this report fails, not the run
             result.update(status="failed", error=f"HTML rendering failed: {type(exc).__name__}: {exc}".splitlines()[0])
             log = traceback.format_exc()
     result["render_s"] = round(time.perf_counter() - t1, 3)
@@ -385,18 +445,34 @@ def run_meeting(opts: RunOptions) -> RunResult:
     to_execute, to_print = [], []
     for r in reports:
         prev = None if opts.force else previous.get(r.report_id)
-        entry = {"report_id": r.report_id, "notebook": r.notebook, "implementer": r.implementer, "lang": r.lang,
-                 "title": r.title, "parameters": r.parameters, "notebook_sha256": r.notebook_sha256,
-                 "parameters_sha256": r.parameters_sha256, "key": r.key, "paths": r.paths,
-                 "outputs": {}, "status": "pending", "error": None}
+        entry = {
+            "report_id": r.report_id,
+            "notebook": r.notebook,
+            "implementer": r.implementer,
+            "lang": r.lang,
+            "title": r.title,
+            "parameters": r.parameters,
+            "notebook_sha256": r.notebook_sha256,
+            "parameters_sha256": r.parameters_sha256,
+            "key": r.key,
+            "paths": r.paths,
+            "outputs": {},
+            "status": "pending",
+            "error": None,
+        }
         entries[r.report_id] = entry
         if not r.notebook_path.exists():
             entry.update(status="skipped", reason=f"notebook {r.notebook_path.name} not found in {opts.notebooks_dir}")
             continue
         fresh = {f: _up_to_date(prev, r, f, meeting_dir) for f in formats}
         if all(fresh.values()):
-            entry.update(status="skipped", reason="unchanged since the last run",
-                         outputs=prev.get("outputs", {}), duration_s=0.0, rendered_at=prev.get("rendered_at"))
+            entry.update(
+                status="skipped",
+                reason="unchanged since the last run",
+                outputs=prev.get("outputs", {}),
+                duration_s=0.0,
+                rendered_at=prev.get("rendered_at"),
+            )
         elif fresh["html"]:
             entry.update(outputs={"html": prev["outputs"]["html"]}, rendered_at=prev.get("rendered_at"))
             to_print.append(r)
@@ -408,6 +484,7 @@ def run_meeting(opts: RunOptions) -> RunResult:
     browser = None
     if "pdf" in formats and (to_execute or to_print):
         from analysis.run.pdf import Browser
+
         browser = Browser(opts.chromium)
     jobs = opts.jobs or os.cpu_count() or 1
     total = len(to_execute) + len(to_print)
@@ -432,7 +509,7 @@ def run_meeting(opts: RunOptions) -> RunResult:
                 browser.start()
             browser.print_pdf(meeting_dir / r.paths["html"], inside(meeting_dir, r.paths["pdf"]))
             entry["outputs"]["pdf"] = {"path": r.paths["pdf"], "key": format_key(r.key, "pdf")}
-        except Exception as exc:  # one bad page must not stop the others
+        except Exception as exc:  # noqa: BLE001 - isolation boundary: one bad page must not stop the others
             entry.update(status="failed", error=f"PDF failed: {exc}".splitlines()[0])
             atomic_write_text(inside(meeting_dir, r.paths["log"]), f"{r.report_id}: {entry['error']}\n")
             browser.close()  # a fresh browser for the next report
@@ -447,10 +524,12 @@ def run_meeting(opts: RunOptions) -> RunResult:
         if to_execute:
             _preload()  # before the fork, so that workers share it instead of each loading it
             ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-            pool = ProcessPoolExecutor(max_workers=min(jobs, len(to_execute)), mp_context=ctx,
-                                       initializer=_worker_init,
-                                       initargs=(str(meeting_dir / "logs" / "kernels.stderr"), opts.kernel_name,
-                                                 str(opts.notebooks_dir)))
+            pool = ProcessPoolExecutor(
+                max_workers=min(jobs, len(to_execute)),
+                mp_context=ctx,
+                initializer=_worker_init,
+                initargs=(str(meeting_dir / "logs" / "kernels.stderr"), opts.kernel_name, str(opts.notebooks_dir)),
+            )
             workers = min(jobs, len(to_execute))
             for i, r in enumerate(to_execute):
                 job = _job(r, meeting, meeting_dir, opts, ds.version)
@@ -469,11 +548,15 @@ def run_meeting(opts: RunOptions) -> RunResult:
             entry = entries[r.report_id]
             try:
                 res = fut.result()
-            except Exception as exc:  # the worker process itself died
+            except Exception as exc:  # noqa: BLE001 - the worker process itself died; recorded, not raised
                 res = {"status": "failed", "error": f"worker failed: {type(exc).__name__}: {exc}"}
-            entry.update(status=res["status"], error=res.get("error"), execute_s=res.get("execute_s"),
-                         render_s=res.get("render_s"),
-                         rendered_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"))
+            entry.update(
+                status=res["status"],
+                error=res.get("error"),
+                execute_s=res.get("execute_s"),
+                render_s=res.get("render_s"),
+                rendered_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            )
             if res["status"] == "ok":
                 entry["outputs"] = {"html": {"path": r.paths["html"], "key": format_key(r.key, "html")}}
                 if "pdf" in formats:
@@ -491,9 +574,19 @@ def run_meeting(opts: RunOptions) -> RunResult:
         for e in entries.values():
             if e["status"] == "pending":
                 e.update(status="failed", error="interrupted before it finished")
-        _write_manifest(manifest_path, meeting, opts, ds.version, source_hash, entries, previous, meeting_dir,
-                        elapsed=time.perf_counter() - started)
+        _write_manifest(
+            manifest_path,
+            meeting,
+            opts,
+            ds.version,
+            source_hash,
+            entries,
+            previous,
+            meeting_dir,
+            elapsed=time.perf_counter() - started,
+        )
         from analysis.run.rendering import index_page
+
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         atomic_write_text(meeting_dir / "index.html", index_page(manifest, lambda p: (meeting_dir / p).is_file()))
     return RunResult(meeting_dir, list(entries.values()))
@@ -504,11 +597,11 @@ def _preload() -> None:
     _skip_slow_jsonschema_formats()
     import jupyter_client.manager  # noqa: F401
     import nbconvert  # noqa: F401
-    import papermill  # noqa: F401
     import nbformat
+    import papermill  # noqa: F401
     from nbformat.v4 import new_notebook
 
-    from analysis.run.rendering import render_body, plotly_js
+    from analysis.run.rendering import plotly_js, render_body
 
     plotly_js()
     render_body(new_notebook())  # compiles the templates once, before the fork
@@ -516,11 +609,23 @@ def _preload() -> None:
 
 
 def _job(r: Report, meeting: Meeting, meeting_dir: Path, opts: RunOptions, data_version: str) -> dict:
-    return {"report_id": r.report_id, "notebook_path": str(r.notebook_path), "parameters": r.parameters,
-            "paths": r.paths, "meeting_dir": str(meeting_dir), "kernel_name": opts.kernel_name, "cell_timeout": opts.cell_timeout,
-            "cwd": str(Path(opts.notebooks_dir)),
-            "header": {"title": r.title, "meeting": meeting.title(r.lang), "as_of": meeting.as_of.isoformat(),
-                       "data_version": data_version, "lang": r.lang}}
+    return {
+        "report_id": r.report_id,
+        "notebook_path": str(r.notebook_path),
+        "parameters": r.parameters,
+        "paths": r.paths,
+        "meeting_dir": str(meeting_dir),
+        "kernel_name": opts.kernel_name,
+        "cell_timeout": opts.cell_timeout,
+        "cwd": str(Path(opts.notebooks_dir)),
+        "header": {
+            "title": r.title,
+            "meeting": meeting.title(r.lang),
+            "as_of": meeting.as_of.isoformat(),
+            "data_version": data_version,
+            "lang": r.lang,
+        },
+    }
 
 
 def _progress(total: int, wanted: bool | None):
@@ -536,23 +641,44 @@ def _progress(total: int, wanted: bool | None):
 _BROWSER_VERSION: dict[str, str] = {}
 
 
-def _write_manifest(path: Path, meeting: Meeting, opts: RunOptions, data_version: str, source_hash: str,
-                    entries: dict, previous: dict, meeting_dir: Path, elapsed: float | None = None) -> None:
+def _write_manifest(
+    path: Path,
+    meeting: Meeting,
+    opts: RunOptions,
+    data_version: str,
+    source_hash: str,
+    entries: dict,
+    previous: dict,
+    meeting_dir: Path,
+    elapsed: float | None = None,
+) -> None:
     reports = list(entries.values())
     # Reports of earlier runs that this run did not plan (e.g. other --implementer) stay listed while their files exist.
     for rid, e in previous.items():
-        if rid not in entries and e.get("status") in ("ok", "skipped") and \
-                all((meeting_dir / o.get("path", "")).is_file() for o in e.get("outputs", {}).values()):
+        if (
+            rid not in entries
+            and e.get("status") in ("ok", "skipped")
+            and all((meeting_dir / o.get("path", "")).is_file() for o in e.get("outputs", {}).values())
+        ):
             reports.append({**e, "status": "skipped", "reason": "not part of this run; kept from an earlier run"})
     manifest = {
         "meeting": dataclasses.asdict(meeting),
         "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "run": {"langs": list(opts.langs), "formats": list(opts.formats), "jobs": opts.jobs or os.cpu_count(),
-                "force": opts.force, "implementers": list(opts.implementers or []),
-                "notebooks_dir": str(opts.notebooks_dir), "data_path": str(opts.data_path or config.PROGRAM_DIR),
-                "elapsed_s": round(elapsed, 3) if elapsed is not None else None},
-        "inputs": {"data_version": data_version, "package_source_sha256": source_hash,
-                   "package_versions": {**package_versions(), "chromium": _BROWSER_VERSION.get("version", "")}},
+        "run": {
+            "langs": list(opts.langs),
+            "formats": list(opts.formats),
+            "jobs": opts.jobs or os.cpu_count(),
+            "force": opts.force,
+            "implementers": list(opts.implementers or []),
+            "notebooks_dir": str(opts.notebooks_dir),
+            "data_path": str(opts.data_path or config.PROGRAM_DIR),
+            "elapsed_s": round(elapsed, 3) if elapsed is not None else None,
+        },
+        "inputs": {
+            "data_version": data_version,
+            "package_source_sha256": source_hash,
+            "package_versions": {**package_versions(), "chromium": _BROWSER_VERSION.get("version", "")},
+        },
         "summary": {s: sum(1 for e in reports if e["status"] == s) for s in ("ok", "failed", "skipped")},
         "reports": reports,
     }

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.store.atomic import atomic_write_text
 from analysis.dataset.schema import TABLES
+from analysis.store.atomic import atomic_write_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 BACKUP_DIR = ".previous"
@@ -86,7 +86,7 @@ def _export_cell(value):
 
 def backup_tables(folder: Path, names: list[str], stamp: str | None = None) -> Path:
     """Copy the current ``<name>.csv`` files to ``folder/.previous/<stamp>/``; return that folder."""
-    stamp = stamp or dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = stamp or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     dest = folder / BACKUP_DIR / stamp
     dest.mkdir(parents=True, exist_ok=True)
     for name in names:

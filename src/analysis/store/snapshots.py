@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.store.atomic import atomic_copy, atomic_write_text
 from analysis.dataset.schema import TABLE_ORDER
 from analysis.measures.changes import changes_between
+from analysis.store.atomic import atomic_copy, atomic_write_text
 
 SNAPSHOT_INFO = "snapshot.json"
 
@@ -35,7 +35,7 @@ def save_snapshot(meeting_id: str, source: Path | str | None = None, root: Path 
     The data version and the time are recorded in ``snapshot.json``, written
     last, so a snapshot without it is incomplete and is ignored.
     """
-    from analysis.dataset.loading import data_version
+    from analysis.dataset.raw import data_version
 
     source = Path(source) if source is not None else config.PROGRAM_DIR
     root = Path(root) if root is not None else snapshot_root(source)
@@ -48,9 +48,12 @@ def save_snapshot(meeting_id: str, source: Path | str | None = None, root: Path 
         src = source / f"{name}.csv"
         if src.exists():
             atomic_copy(src, dest / src.name)
-    meta = {"meeting_id": str(meeting_id), "data_version": data_version(source),
-            "saved_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-            "source": str(source)}
+    meta = {
+        "meeting_id": str(meeting_id),
+        "data_version": data_version(source),
+        "saved_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "source": str(source),
+    }
     atomic_write_text(info, json.dumps(meta, indent=2) + "\n")
     return dest
 
@@ -59,10 +62,13 @@ def has_snapshot(meeting_id: str, root: Path) -> bool:
     return (Path(root) / str(meeting_id) / SNAPSHOT_INFO).exists()
 
 
-def changes_for_meeting(meeting_id: str, data_path: str | Path | None = None,
-                        implementer: str | None = None, root: str | Path | None = None,
-                        meetings_file: str | Path | None = None
-                        ) -> dict[str, pd.DataFrame] | None:
+def changes_for_meeting(
+    meeting_id: str,
+    data_path: str | Path | None = None,
+    implementer: str | None = None,
+    root: str | Path | None = None,
+    meetings_file: str | Path | None = None,
+) -> dict[str, pd.DataFrame] | None:
     """Changes since the latest earlier meeting that has a snapshot; None when there is none.
 
     The meeting's own data is ``data_path`` when given, else its snapshot if

@@ -19,8 +19,16 @@ def page_with_charts(n_charts: int, name: str) -> str:
     for i in range(n_charts):
         fig = go.Figure(go.Bar(x=["a", "b", "c"], y=[i + 1, 2, 3]))
         c = new_code_cell("chart")
-        c.outputs = [new_output("display_data", data={"text/html": '<div class="oas-chart">' + fig.to_html(
-            full_html=False, include_plotlyjs=False, div_id=f"c{i}") + "</div>"})]
+        c.outputs = [
+            new_output(
+                "display_data",
+                data={
+                    "text/html": '<div class="oas-chart">'
+                    + fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"c{i}")
+                    + "</div>"
+                },
+            )
+        ]
         cells += [c, new_markdown_cell(f"## Section {i}\n\n" + "Text paragraph. " * 200)]
     return render_html(new_notebook(cells=cells), ReportHeader(name, "Meeting", "2006-03-16", "v1", "now"))
 

@@ -7,9 +7,9 @@ import json
 import shutil
 
 from analysis import config
-from analysis.store import snapshots as changes
-from analysis.run import runner as running
 from analysis.dataset.meetings import Meeting
+from analysis.run import runner as running
+from analysis.store import snapshots as changes
 
 MEETING = Meeting("2007", None, dt.date(2007, 3, 31), "t", "t", None, None, "test")
 
@@ -23,7 +23,9 @@ def test_snapshot_of_the_master_only_when_it_changed(tmp_path, monkeypatch, mini
     running._keep_snapshot(MEETING, None, "v1", said.append)
     info = tmp_path / "data" / "snapshots" / "2007" / "snapshot.json"
     assert info.exists() and len(said) == 1
-    assert (tmp_path / "data" / "snapshots" / "2007" / "actions.csv").read_bytes() == (program / "actions.csv").read_bytes()
+    assert (tmp_path / "data" / "snapshots" / "2007" / "actions.csv").read_bytes() == (
+        program / "actions.csv"
+    ).read_bytes()
     recorded = json.loads(info.read_text())["data_version"]
     running._keep_snapshot(MEETING, None, recorded, said.append)  # unchanged data: nothing rewritten
     assert len(said) == 1

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from analysis.measures.changes import CHANGE_KEYS, changes_between
-from analysis.store.snapshots import changes_for_meeting, save_snapshot
-from analysis.dataset.loading import data_version, load_dataset
 from conftest import copy_excel_fixture
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "excel"
+from analysis.dataset.loading import load_dataset
+from analysis.dataset.raw import data_version
+from analysis.measures.changes import CHANGE_KEYS, changes_between
+from analysis.store.snapshots import changes_for_meeting, save_snapshot
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "excel"
 
 
 @pytest.fixture
@@ -32,7 +33,9 @@ def evolved(ds):
     m = new.milestones
     m.loc[m["milestone_id"] == "IACHR-C1", ["achieved", "achieved_on"]] = ["yes", pd.Timestamp("2007-03-15")]
     o = new.observations
-    new.tables["observations"] = pd.concat([o, o.iloc[[0]].assign(observation_id="OBS-NEW", value=7.0)], ignore_index=True)
+    new.tables["observations"] = pd.concat(
+        [o, o.iloc[[0]].assign(observation_id="OBS-NEW", value=7.0)], ignore_index=True
+    )
     return new
 
 
@@ -42,7 +45,9 @@ def test_changes_between_finds_each_kind_of_change():
     ch = changes_between(old, new, dt.date(2006, 3, 16), dt.date(2007, 3, 31))
     assert set(ch) == set(CHANGE_KEYS)
     assert list(ch["new_actions"]["action_id"]) == ["IACHR-A3"]
-    assert ch["status_changes"][["action_id", "old_status", "new_status"]].values.tolist() == [["IACHR-P2", "planned", "in_progress"]]
+    assert ch["status_changes"][["action_id", "old_status", "new_status"]].values.tolist() == [
+        ["IACHR-P2", "planned", "in_progress"]
+    ]
     assert ch["milestones_newly_met"][["milestone_id", "old_status"]].values.tolist() == [["IACHR-C1", "not_yet_due"]]
     assert list(ch["new_figures"]["observation_id"]) == ["OBS-NEW"]
     assert ch["milestones_newly_overdue"].empty
@@ -82,7 +87,9 @@ def test_changes_for_meeting_needs_an_earlier_snapshot(data):
 def test_changes_for_meeting_compares_with_the_latest_earlier_snapshot(data):
     save_snapshot("2006", data)
     text = (data / "actions.csv").read_text(encoding="utf-8")
-    (data / "actions.csv").write_text(text.replace(",planned,,,IV.A.3,Updating", ",in_progress,,,IV.A.3,Updating"), encoding="utf-8")
+    (data / "actions.csv").write_text(
+        text.replace(",planned,,,IV.A.3,Updating", ",in_progress,,,IV.A.3,Updating"), encoding="utf-8"
+    )
     ch = changes_for_meeting("2007", data)
     assert ch["status_changes"]["action_id"].tolist() == ["IACHR-P2"]
     assert ch["new_actions"].empty

@@ -2,7 +2,17 @@
 
 import pandas as pd
 
-from analysis.report.tables import Html, block, bullets, escape, heading, html_table, key_figures, markdown_table, paragraph
+from analysis.report.tables import (
+    Html,
+    block,
+    bullets,
+    escape,
+    heading,
+    html_table,
+    key_figures,
+    markdown_table,
+    paragraph,
+)
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -78,5 +88,7 @@ def test_markdown_table_escapes_markup_and_markdown():
 
 def test_snapshot_of_a_small_table():
     out = html_table(pd.DataFrame({"id": ["A-1"], "n": [1234]}), "es", labels={"n": "Número"})
-    assert out == ('<div class="oas-block"><table class="oas-table"><thead><tr><th>id</th><th>Número</th></tr></thead>'
-                   "<tbody><tr><td>A-1</td><td>1.234</td></tr></tbody></table></div>")
+    assert out == (
+        '<div class="oas-block"><table class="oas-table"><thead><tr><th>id</th><th>Número</th></tr></thead>'
+        "<tbody><tr><td>A-1</td><td>1.234</td></tr></tbody></table></div>"
+    )

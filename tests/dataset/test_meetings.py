@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from analysis import config
-from analysis.errors import DataError, UsageError
 from analysis.dataset.meetings import COLUMNS, load_meetings, resolve_meeting
+from analysis.errors import DataError, UsageError
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -56,8 +56,9 @@ def test_bad_date_names_file_row_column_value(tmp_path):
 
 
 def test_duplicate_missing_and_hostile_ids_are_reported(tmp_path):
-    p = _write(tmp_path, ["2006,,2006-03-16,T,T,,,b", "2006,,2006-03-17,T,T,,,b",
-                          "../x,,2006-03-18,T,T,,,b", "2009,,,T,T,,,"])
+    p = _write(
+        tmp_path, ["2006,,2006-03-16,T,T,,,b", "2006,,2006-03-17,T,T,,,b", "../x,,2006-03-18,T,T,,,b", "2009,,,T,T,,,"]
+    )
     with pytest.raises(DataError) as info:
         load_meetings(p)
     text = "\n".join(str(p) for p in info.value.problems)

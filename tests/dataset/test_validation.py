@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
-
-from analysis.dataset.loading import read_raw
-from analysis.dataset.validation import validate_raw
 from conftest import run_cli
+
+from analysis.dataset.raw import read_raw
+from analysis.dataset.validation import validate_raw
 
 
 def rows(path: Path) -> list[dict]:
@@ -83,8 +82,10 @@ def test_wrong_type_date(mini):
 def test_wrong_type_number(mini):
     edit(mini, "observations", 0, value="10, 260")
     msgs = problems(mini)
-    assert msgs == [f"{mini / 'observations.csv'}, row 2, column value: is not a number (write digits with a '.' "
-                    "for decimals and no thousands separators) (value: '10, 260')"]
+    assert msgs == [
+        f"{mini / 'observations.csv'}, row 2, column value: is not a number (write digits with a '.' "
+        "for decimals and no thousands separators) (value: '10, 260')"
+    ]
 
 
 def test_required_value_empty(mini):
@@ -96,8 +97,10 @@ def test_required_value_empty(mini):
 def test_unknown_implementer(mini):
     edit(mini, "mandates", 0, implementer_id="NOPE")
     msgs = problems(mini)
-    assert msgs == [f"{mini / 'mandates.csv'}, row 2, column implementer_id: refers to an unknown implementer: "
-                    "no row of 'implementers' has this implementer_id (value: 'NOPE')"]
+    assert msgs == [
+        f"{mini / 'mandates.csv'}, row 2, column implementer_id: refers to an unknown implementer: "
+        "no row of 'implementers' has this implementer_id (value: 'NOPE')"
+    ]
 
 
 def test_unknown_mandate_in_link(mini):
@@ -110,8 +113,10 @@ def test_duplicate_id(mini):
     edit(mini, "actions", 2, action_id="SPA-A1")
     msgs = problems(mini)
     dup = [m for m in msgs if "duplicate id" in m]
-    assert dup == [f"{mini / 'actions.csv'}, row 4, column action_id: duplicate id: the same action_id "
-                   "is already used in row 2 (value: 'SPA-A1')"]
+    assert dup == [
+        f"{mini / 'actions.csv'}, row 4, column action_id: duplicate id: the same action_id "
+        "is already used in row 2 (value: 'SPA-A1')"
+    ]
 
 
 def test_value_outside_vocabulary(mini):
@@ -147,22 +152,28 @@ def test_garbled_period(mini):
 def test_end_before_start(mini):
     edit(mini, "actions", 2, start="2007-05-01", end="2007-02-01")
     msgs = problems(mini)
-    assert msgs == [f"{mini / 'actions.csv'}, row 4, column end: the period ends (2007-02-01) before it starts "
-                    "(2007-05-01) (value: '2007-02-01')"]
+    assert msgs == [
+        f"{mini / 'actions.csv'}, row 4, column end: the period ends (2007-02-01) before it starts "
+        "(2007-05-01) (value: '2007-02-01')"
+    ]
 
 
 def test_dates_disagree_with_period(mini):
     edit(mini, "milestones", 0, end="2007-07-31")
     msgs = problems(mini)
-    assert msgs == [f"{mini / 'milestones.csv'}, row 2, column end: the end does not match the period "
-                    "'second quarter 2007', which gives 2007-06-30 (value: '2007-07-31')"]
+    assert msgs == [
+        f"{mini / 'milestones.csv'}, row 2, column end: the end does not match the period "
+        "'second quarter 2007', which gives 2007-06-30 (value: '2007-07-31')"
+    ]
 
 
 def test_precision_disagrees_with_period(mini):
     edit(mini, "milestones", 0, precision="month")
     msgs = problems(mini)
-    assert msgs == [f"{mini / 'milestones.csv'}, row 2, column precision: the precision does not match the period "
-                    "'second quarter 2007', which is of precision 'quarter' (value: 'month')"]
+    assert msgs == [
+        f"{mini / 'milestones.csv'}, row 2, column precision: the precision does not match the period "
+        "'second quarter 2007', which is of precision 'quarter' (value: 'month')"
+    ]
 
 
 def test_not_utf8(mini):
@@ -211,12 +222,16 @@ def test_xlsx_workbook_problems_name_the_sheet(mini, tmp_path):
     out = tmp_path / "data.xlsx"
     wb.save(out)
     msgs = problems(out)
-    assert msgs == [f"{out}, sheet actions, row 2, column lifecycle_status: is not one of the allowed values: "
-                    "planned, in_progress, completed, suspended, cancelled, no_information (value: 'finished')"]
+    assert msgs == [
+        f"{out}, sheet actions, row 2, column lifecycle_status: is not one of the allowed values: "
+        "planned, in_progress, completed, suspended, cancelled, no_information (value: 'finished')"
+    ]
 
 
 def test_data_quality_row_reference_must_exist(mini):
     edit(mini, "data_quality", 0, rows="observations:OBS-1;actions:NOPE-A9")
     msgs = problems(mini)
-    assert msgs == [f"{mini / 'data_quality.csv'}, row 2, column rows: 'actions:NOPE-A9' names a row that does "
-                    "not exist in 'actions' (value: 'observations:OBS-1;actions:NOPE-A9')"]
+    assert msgs == [
+        f"{mini / 'data_quality.csv'}, row 2, column rows: 'actions:NOPE-A9' names a row that does "
+        "not exist in 'actions' (value: 'observations:OBS-1;actions:NOPE-A9')"
+    ]

@@ -12,7 +12,9 @@ import pytest
 
 from analysis.report import content as rc
 
-_spec = importlib.util.spec_from_file_location("content_fixture", Path(__file__).parent / "fixtures" / "content" / "dataset.py")
+_spec = importlib.util.spec_from_file_location(
+    "content_fixture", Path(__file__).resolve().parents[1] / "fixtures" / "content" / "dataset.py"
+)
 fixture = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fixture)
 
@@ -37,7 +39,10 @@ def report(data, no_meetings, implementer="IACHR", lang="en", as_of=AS_OF):
 def test_mandate_statuses(data, no_meetings):
     ms = rc.implementer_mandates(report(data, no_meetings).ds, "IACHR")
     assert dict(zip(ms["mandate_id"], ms["status"])) == {
-        "IACHR-M1": "action_reported", "IACHR-M2": "planned_only", "IACHR-M3": "no_action_reported"}
+        "IACHR-M1": "action_reported",
+        "IACHR-M2": "planned_only",
+        "IACHR-M3": "no_action_reported",
+    }
 
 
 def test_actions_by_kind_with_mandates_served(data, no_meetings):
@@ -50,16 +55,24 @@ def test_actions_by_kind_with_mandates_served(data, no_meetings):
 def test_milestone_statuses_as_of_mid_april_2007(data, no_meetings):
     m = rc.implementer_milestones(report(data, no_meetings).ds, "IACHR", AS_OF)
     assert dict(zip(m["milestone_id"], m["status"])) == {
-        "IACHR-C1": "due", "IACHR-C2": "met", "IACHR-C3": "undetermined", "IACHR-C4": "undetermined",
-        "IACHR-C5": "due", "IACHR-C6": "overdue"}
+        "IACHR-C1": "due",
+        "IACHR-C2": "met",
+        "IACHR-C3": "undetermined",
+        "IACHR-C4": "undetermined",
+        "IACHR-C5": "due",
+        "IACHR-C6": "overdue",
+    }
 
 
-@pytest.mark.parametrize("as_of, expected", [
-    ("2007-04-15", [("IACHR-C6", "overdue"), ("IACHR-C1", "due"), ("IACHR-C5", "due")]),
-    ("2007-05-15", [("IACHR-C6", "overdue"), ("IACHR-C1", "overdue"), ("IACHR-C5", "due")]),
-    ("2006-02-01", [("IACHR-C6", "due")]),  # inside the year 2006
-    ("2005-12-01", []),
-])
+@pytest.mark.parametrize(
+    "as_of, expected",
+    [
+        ("2007-04-15", [("IACHR-C6", "overdue"), ("IACHR-C1", "due"), ("IACHR-C5", "due")]),
+        ("2007-05-15", [("IACHR-C6", "overdue"), ("IACHR-C1", "overdue"), ("IACHR-C5", "due")]),
+        ("2006-02-01", [("IACHR-C6", "due")]),  # inside the year 2006
+        ("2005-12-01", []),
+    ],
+)
 def test_due_or_overdue(data, no_meetings, as_of, expected):
     m = rc.due_or_overdue(rc.implementer_milestones(report(data, no_meetings).ds, "IACHR", as_of))
     assert list(zip(m["milestone_id"], m["status"])) == expected
@@ -102,10 +115,31 @@ def test_voting_abroad_is_data_driven_and_missing_is_nan(data, no_meetings):
 
 def test_a_new_country_appears_without_code_changes(tmp_path, no_meetings):
     obs = fixture.ROWS["observations"] + [
-        dict(observation_id="OBS-9", indicator_id="absentee_registered", implementer_id="DPD", country="MEX",
-             election="2006 election", comparator="=", value="40876", value_as_written="40,876", section="X", excerpt="x"),
-        dict(observation_id="OBS-10", indicator_id="absentee_voted", implementer_id="DPD", country="MEX",
-             election="2006 election", comparator="=", value="32632", value_as_written="32,632", section="X", excerpt="x")]
+        dict(
+            observation_id="OBS-9",
+            indicator_id="absentee_registered",
+            implementer_id="DPD",
+            country="MEX",
+            election="2006 election",
+            comparator="=",
+            value="40876",
+            value_as_written="40,876",
+            section="X",
+            excerpt="x",
+        ),
+        dict(
+            observation_id="OBS-10",
+            indicator_id="absentee_voted",
+            implementer_id="DPD",
+            country="MEX",
+            election="2006 election",
+            comparator="=",
+            value="32632",
+            value_as_written="32,632",
+            section="X",
+            excerpt="x",
+        ),
+    ]
     data = str(fixture.write_fixture(tmp_path / "p", {"observations": obs}))
     frame, _ = rc.voting_abroad(report(data, no_meetings).ds)
     assert frame[frame["country"] == "MEX"]["absentee_turnout"].iloc[0] == pytest.approx(32632 / 40876)
@@ -122,7 +156,12 @@ def test_absentee_section_in_spanish_says_not_reported_never_zero(data, no_meeti
 
 def test_key_figures(data, no_meetings):
     f = rc.key_figures_of(report(data, no_meetings).ds, "IACHR", AS_OF)
-    assert (f["mandates"], f["mandates_action_reported"], f["actions_carried_out"], f["actions_planned"]) == (3, 1, 2, 1)
+    assert (f["mandates"], f["mandates_action_reported"], f["actions_carried_out"], f["actions_planned"]) == (
+        3,
+        1,
+        2,
+        1,
+    )
     assert (f["milestones"], f["milestones_due"], f["milestones_overdue"], f["milestones_met"]) == (6, 2, 1, 1)
     out = rc.key_figures_section(report(data, no_meetings, lang="es"))
     assert "33,3%" in out and "Cifras clave" in out
@@ -182,13 +221,17 @@ def test_as_of_defaults_to_the_meetings_as_of(data, tmp_path):
     meetings.write_text(
         "meeting_id,date,as_of,title_en,title_es,reporting_period_start,reporting_period_end,basis\n"
         "m1,2006-03-16,2006-03-16,First,Primera,,,test\n"
-        "m2,,2007-03-31,Second,Segunda,,,test\n", encoding="utf-8")
+        "m2,,2007-03-31,Second,Segunda,,,test\n",
+        encoding="utf-8",
+    )
     rep = rc.open_report("IACHR", meeting="m2", data_path=data, meetings_file=meetings)
     assert rep.as_of == dt.date(2007, 3, 31) and rep.meeting_id == "m2"
     latest = rc.open_report("IACHR", data_path=data, meetings_file=meetings, today=dt.date(2007, 1, 1))
     assert latest.meeting_id == "m1"
-    assert "Segunda" in rc.title_section(rc.open_report("IACHR", meeting="m2", lang="es", data_path=data,
-                                                        meetings_file=meetings), "report.overview.title")
+    assert "Segunda" in rc.title_section(
+        rc.open_report("IACHR", meeting="m2", lang="es", data_path=data, meetings_file=meetings),
+        "report.overview.title",
+    )
 
 
 def test_unknown_language_is_a_clear_error(data, no_meetings):

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from conftest import copy_excel_fixture
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 BOMB_XML = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -25,8 +25,13 @@ BOMB_XML = b"""<?xml version="1.0"?>
 
 
 def cli(*args, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -149,7 +154,9 @@ def test_edited_key(data, form, tmp_path):
 
 
 def test_unknown_mandate(data, form, tmp_path):
-    assert "unknown mandate 'IACHR-M99'" in refused(data, edited(form, tmp_path / "m.xlsx", "Actions", {"F2": "IACHR-M99"}))
+    assert "unknown mandate 'IACHR-M99'" in refused(
+        data, edited(form, tmp_path / "m.xlsx", "Actions", {"F2": "IACHR-M99"})
+    )
 
 
 def test_unparseable_period(data, form, tmp_path):
@@ -167,8 +174,12 @@ def test_bad_status(data, form, tmp_path):
 
 def test_full_cycle_through_the_cli(data, form, tmp_path):
     assert cli("snapshot", "--meeting", "2006", "--data", data).returncode == 0
-    filled = edited(form, tmp_path / "filled.xlsx", "Actions",
-                    {"B6": "planned", "C6": "Regional seminar", "D6": "second semester of 2007", "E6": "planned"})
+    filled = edited(
+        form,
+        tmp_path / "filled.xlsx",
+        "Actions",
+        {"B6": "planned", "C6": "Regional seminar", "D6": "second semester of 2007", "E6": "planned"},
+    )
     dry = cli("ingest", filled, "--data", data, "--dry-run")
     assert dry.returncode == 0 and "would change: actions IACHR-P3 action_id" in dry.stdout
     assert not (data.parent / "changelog.csv").exists()
@@ -177,7 +188,11 @@ def test_full_cycle_through_the_cli(data, form, tmp_path):
     again = cli("ingest", filled, "--data", data)
     assert again.returncode == 0 and "already ingested" in again.stdout
     ch = cli("changes", "--meeting", "2007", "--data", data)
-    assert ch.returncode == 0 and "new actions: 1" in ch.stdout and "IACHR-P3 | IACHR | planned | Regional seminar" in ch.stdout
+    assert (
+        ch.returncode == 0
+        and "new actions: 1" in ch.stdout
+        and "IACHR-P3 | IACHR | planned | Regional seminar" in ch.stdout
+    )
     out = tmp_path / "export.xlsx"
     ex = cli("export", "--meeting", "2007", "--lang", "es", "--out", out, "--data", data)
     assert ex.returncode == 0, ex.stderr

@@ -3,7 +3,6 @@
 import json
 
 import pandas as pd
-import pytest
 
 from analysis.report import charts
 
@@ -12,17 +11,25 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 def _milestones():
-    return pd.DataFrame({
-        "milestone_id": ["M-C1", "M-C2", "M-C3", "M-C4", "M-C5", "M-C6"],
-        "description": [XSS, "workshop", "annual", "unknown date", "seminar", "by then"],
-        "period_text": ["March or April 2007", "July 4-7, 2006", "each year", "unknown", "second quarter of 2007",
-                        "by March 2007"],
-        "start": pd.to_datetime(["2007-03-01", "2006-07-04", "2006-01-01", None, "2007-04-01", None]),
-        "end": pd.to_datetime(["2007-04-30", "2006-07-07", None, None, "2007-06-30", "2007-03-31"]),
-        "precision": ["months", "days", "recurring", "", "quarter", "range"],
-        "recurring": pd.array([False, False, True, False, False, False], dtype="boolean"),
-        "status": ["due", "met", "undetermined", "undetermined", "due", "overdue"],
-    })
+    return pd.DataFrame(
+        {
+            "milestone_id": ["M-C1", "M-C2", "M-C3", "M-C4", "M-C5", "M-C6"],
+            "description": [XSS, "workshop", "annual", "unknown date", "seminar", "by then"],
+            "period_text": [
+                "March or April 2007",
+                "July 4-7, 2006",
+                "each year",
+                "unknown",
+                "second quarter of 2007",
+                "by March 2007",
+            ],
+            "start": pd.to_datetime(["2007-03-01", "2006-07-04", "2006-01-01", None, "2007-04-01", None]),
+            "end": pd.to_datetime(["2007-04-30", "2006-07-07", None, None, "2007-06-30", "2007-03-31"]),
+            "precision": ["months", "days", "recurring", "", "quarter", "range"],
+            "recurring": pd.array([False, False, True, False, False, False], dtype="boolean"),
+            "status": ["due", "met", "undetermined", "undetermined", "due", "overdue"],
+        }
+    )
 
 
 def _shapes(fig, milestone_id):
@@ -30,8 +37,15 @@ def _shapes(fig, milestone_id):
 
 
 def test_titles_and_axes_follow_the_language():
-    matrix = pd.DataFrame({"implementer_id": ["IACHR"], "name": ["x"], "action_reported": [1],
-                           "planned_only": [0], "no_action_reported": [2]})
+    matrix = pd.DataFrame(
+        {
+            "implementer_id": ["IACHR"],
+            "name": ["x"],
+            "action_reported": [1],
+            "planned_only": [0],
+            "no_action_reported": [2],
+        }
+    )
     en, es = charts.coverage_chart(matrix, "en"), charts.coverage_chart(matrix, "es")
     assert en.layout.title.text == "Mandates by status and implementer"
     assert es.layout.title.text == "Mandatos por estado y responsable"

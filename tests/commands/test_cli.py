@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import run_cli
 
 from analysis import config
 from analysis.cli import _COMMANDS, build_parser
-from conftest import run_cli
 
 
 def command_names() -> list[str]:

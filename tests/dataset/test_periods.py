@@ -33,8 +33,7 @@ ENGLISH = [
     ("first semester 2007", None, "2007-01-01", "2007-06-30", "semester", False, "2007-40"),
     ("2nd semester 2007", None, "2007-07-01", "2007-12-31", "semester", False, "2007-41"),
     ("first semester of subsequent years", 2007, "2008-01-01", None, "recurring", True, "R/2008-40/P1Y"),
-    ("during the first semester of subsequent years", 2007, "2008-01-01", None, "recurring", True,
-     "R/2008-40/P1Y"),
+    ("during the first semester of subsequent years", 2007, "2008-01-01", None, "recurring", True, "R/2008-40/P1Y"),
     ("first semester of subsequent years", None, None, None, "recurring", True, "R/P1Y"),
     ("second half of 2007", None, "2007-07-01", "2007-12-31", "half", False, "2007-41"),
     ("late spring 2007", None, "2007-05-01", "2007-06-20", "season", False, "2007-05-01/2007-06-20"),
@@ -81,12 +80,10 @@ SPANISH = [
     ("último trimestre de 2007", None, "2007-10-01", "2007-12-31", "quarter", False, "2007-36"),
     ("último trimestre del año", 2007, "2007-10-01", "2007-12-31", "quarter", False, "2007-36"),
     ("primer semestre de 2007", None, "2007-01-01", "2007-06-30", "semester", False, "2007-40"),
-    ("primer semestre de los años siguientes", 2007, "2008-01-01", None, "recurring", True,
-     "R/2008-40/P1Y"),
+    ("primer semestre de los años siguientes", 2007, "2008-01-01", None, "recurring", True, "R/2008-40/P1Y"),
     ("segunda mitad de 2007", None, "2007-07-01", "2007-12-31", "half", False, "2007-41"),
     ("segundo semestre de 2007", None, "2007-07-01", "2007-12-31", "semester", False, "2007-41"),
-    ("finales de la primavera de 2007", None, "2007-05-01", "2007-06-20", "season", False,
-     "2007-05-01/2007-06-20"),
+    ("finales de la primavera de 2007", None, "2007-05-01", "2007-06-20", "season", False, "2007-05-01/2007-06-20"),
     ("agosto de 2006 – marzo de 2007", None, "2006-08-01", "2007-03-31", "months", False, "2006-08/2007-03"),
     ("enero a diciembre de 2007", None, "2007-01-01", "2007-12-31", "months", False, "2007-01/2007-12"),
     ("de enero a diciembre de 2007", None, "2007-01-01", "2007-12-31", "months", False, "2007-01/2007-12"),
@@ -95,11 +92,9 @@ SPANISH = [
     ("16 de marzo de 2006", None, "2006-03-16", "2006-03-16", "day", False, "2006-03-16"),
     ("16 y 17 de marzo de 2006", None, "2006-03-16", "2006-03-17", "days", False, "2006-03-16/2006-03-17"),
     ("3-5 de octubre de 2006", None, "2006-10-03", "2006-10-05", "days", False, "2006-10-03/2006-10-05"),
-    ("del 28 al 29 de noviembre de 2006", None, "2006-11-28", "2006-11-29", "days", False,
-     "2006-11-28/2006-11-29"),
+    ("del 28 al 29 de noviembre de 2006", None, "2006-11-28", "2006-11-29", "days", False, "2006-11-28/2006-11-29"),
     ("hacia finales de noviembre de 2006", None, "2006-11-01", "2006-11-30", "month", False, "2006-11"),
-    ("desde agosto de 2005 hasta finales de 2006", None, "2005-08-01", "2006-12-31", "range", False,
-     "2005-08/2006"),
+    ("desde agosto de 2005 hasta finales de 2006", None, "2005-08-01", "2006-12-31", "range", False, "2005-08/2006"),
     ("desde 2005", None, "2005-01-01", None, "range", False, "2005/.."),
     ("entre 2005 y 2006", None, "2005-01-01", "2006-12-31", "range", False, "2005/2006"),
     ("en el segundo trimestre de 2007", None, "2007-04-01", "2007-06-30", "quarter", False, "2007-34"),
@@ -123,17 +118,31 @@ def test_phrase(text, default_year, start, end, precision, recurring, edtf, lang
     assert is_period(text)
 
 
-@pytest.mark.parametrize("variant", [
-    "  MARCH   2007 ", "march 2007", "March\t2007", "MARZO DE 2007", "Marzo  de 2007",
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "  MARCH   2007 ",
+        "march 2007",
+        "March\t2007",
+        "MARZO DE 2007",
+        "Marzo  de 2007",
+    ],
+)
 def test_case_and_whitespace(variant):
     assert parse_period(variant).edtf == "2007-03"
 
 
-@pytest.mark.parametrize("variant", [
-    "August 2006 – March 2007", "August 2006 — March 2007", "August 2006-March 2007",
-    "August 2006 -March 2007", "agosto de 2006 - marzo de 2007", "agosto de 2006—marzo de 2007",
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "August 2006 – March 2007",
+        "August 2006 — March 2007",
+        "August 2006-March 2007",
+        "August 2006 -March 2007",
+        "agosto de 2006 - marzo de 2007",
+        "agosto de 2006—marzo de 2007",
+    ],
+)
 def test_dashes(variant):
     assert parse_period(variant).edtf == "2006-08/2007-03"
 
@@ -215,26 +224,60 @@ def test_is_period_accepts_phrases_that_only_lack_a_year():
 
 # Verbatim phrases under the document's "Calendar" headings.
 CALENDAR_PHRASES = [
-    "first semester 2007", "November 2006", "March or April 2007", "May 2007", "July 2007",
-    "first semester of subsequent years", "September 2007", "February 2007", "March 2007",
-    "June 2007", "second quarter 2007", "third quarter 2007", "last quarter of the year",
-    "August 2006 – March 2007", "January to December, 2007", "Each year",
+    "first semester 2007",
+    "November 2006",
+    "March or April 2007",
+    "May 2007",
+    "July 2007",
+    "first semester of subsequent years",
+    "September 2007",
+    "February 2007",
+    "March 2007",
+    "June 2007",
+    "second quarter 2007",
+    "third quarter 2007",
+    "last quarter of the year",
+    "August 2006 – March 2007",
+    "January to December, 2007",
+    "Each year",
 ]
 # Verbatim phrases elsewhere in the document.
 OTHER_PHRASES = [
-    "May 2005", "June 7, 2005", "Since 2005", "October 2005", "March 2006", "July 2006",
-    "From August 2005 to end-2006", "toward the end of November, 2006", "February and March 2007",
-    "March 16, 2006", "2006-2008", "October 3-5, 2006", "July-October 2006", "July 17-19, 2006",
-    "May 25, 2006", "April 17-19", "July 4-7, 2006", "late spring 2007", "second half of 2007",
-    "2006-2007", "March 16 and 17, 2006", "November 7, 2006", "November 28-29, 2006",
-    "April 4-6, 2006", "September, 2006", "Between 2005 and 2006", "Every year", "in 2006",
+    "May 2005",
+    "June 7, 2005",
+    "Since 2005",
+    "October 2005",
+    "March 2006",
+    "July 2006",
+    "From August 2005 to end-2006",
+    "toward the end of November, 2006",
+    "February and March 2007",
+    "March 16, 2006",
+    "2006-2008",
+    "October 3-5, 2006",
+    "July-October 2006",
+    "July 17-19, 2006",
+    "May 25, 2006",
+    "April 17-19",
+    "July 4-7, 2006",
+    "late spring 2007",
+    "second half of 2007",
+    "2006-2007",
+    "March 16 and 17, 2006",
+    "November 7, 2006",
+    "November 28-29, 2006",
+    "April 4-6, 2006",
+    "September, 2006",
+    "Between 2005 and 2006",
+    "Every year",
+    "in 2006",
     "December 15, 2005",
 ]
 PLAN_YEAR = 2007  # the Work Plan was written early 2007
 
 
 def _document() -> str:
-    default = Path(__file__).resolve().parents[2] / "shared" / "source" / "work-plan.txt"
+    default = Path(__file__).resolve().parents[3] / "shared" / "source" / "work-plan.txt"
     path = Path(os.environ.get("WORK_PLAN_PATH", default))
     if not path.is_file():
         pytest.skip(f"Work Plan text not found at {path} (set WORK_PLAN_PATH)")

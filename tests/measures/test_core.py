@@ -100,7 +100,13 @@ def test_implementer_counts_by_hand(ds):
     assert (spa.mandates, spa.mandates_action_reported, spa.mandates_no_action_reported) == (2, 1, 1)
     assert (spa.actions_carried_out, spa.actions_planned, spa.milestones, spa.observations) == (1, 1, 1, 2)
     assert spa.milestones_overdue == 1 and spa.share_mandates_with_action == pytest.approx(0.5)
-    assert (oil.mandates, oil.mandates_planned_only, oil.milestones, oil.milestones_due, oil.milestones_undetermined) == (1, 1, 2, 1, 1)
+    assert (
+        oil.mandates,
+        oil.mandates_planned_only,
+        oil.milestones,
+        oil.milestones_due,
+        oil.milestones_undetermined,
+    ) == (1, 1, 2, 1, 1)
     assert not hnd.has_data and hnd.mandates == 0
     total = program_totals(c.reset_index())
     assert total["mandates"] == 3 and total["share_mandates_with_action"] == pytest.approx(1 / 3)

@@ -6,7 +6,9 @@ from analysis.store.changelog import COLUMNS, LogEntry, append_changes, ingested
 
 
 def entry(key="IACHR-A1", new="completed", sha="a" * 64):
-    return LogEntry("2007-03-01T10:00:00Z", "form.xlsx", sha, "2007", "actions", key, "lifecycle_status", "planned", new)
+    return LogEntry(
+        "2007-03-01T10:00:00Z", "form.xlsx", sha, "2007", "actions", key, "lifecycle_status", "planned", new
+    )
 
 
 def test_first_append_writes_the_header(tmp_path):

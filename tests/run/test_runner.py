@@ -3,7 +3,6 @@
 The fixture notebooks and data live in tests/fixtures/run/ (see make_fixtures.py).
 """
 
-import datetime as dt
 import json
 import shutil
 import subprocess
@@ -12,18 +11,25 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.errors import UsageError
 from analysis.dataset.loading import load_dataset
 from analysis.dataset.meetings import load_meetings, resolve_meeting
+from analysis.errors import UsageError
 from analysis.run.pdf import find_chromium
 from analysis.run.runner import RunOptions, key_reports, plan_reports, run_meeting
 
-FIXTURES = Path(__file__).parent / "fixtures" / "run"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "run"
 NOTEBOOKS = FIXTURES / "notebooks"
 DATA = FIXTURES / "data"
 MEETING = resolve_meeting(load_meetings(), "2006")
-OFFLINE = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-           "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND")
+OFFLINE = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--proxy-server=127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+)
 needs_chromium = pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed (make system-deps)")
 
 
@@ -32,9 +38,20 @@ def drawn_charts(html_path: Path, tmp_path: Path) -> tuple[int, int]:
     from bs4 import BeautifulSoup
 
     profile = tmp_path / f"profile-{html_path.parent.name}-{html_path.stem}"
-    out = subprocess.run([find_chromium(), *OFFLINE, f"--user-data-dir={profile}", "--virtual-time-budget=10000",
-                          "--dump-dom", html_path.resolve().as_uri()],
-                         capture_output=True, text=True, timeout=120, check=True).stdout
+    out = subprocess.run(
+        [
+            find_chromium(),
+            *OFFLINE,
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            html_path.resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     charts = BeautifulSoup(out, "html.parser").select(".oas-chart")
     return len(charts), sum(1 for c in charts if c.select_one(".main-svg") is not None)
 
@@ -46,12 +63,25 @@ def test_plan_has_implementers_with_data_and_program_reports():
     ds = load_dataset(DATA)
     reports = plan_reports(ds, MEETING, NOTEBOOKS)
     ids = [r.report_id for r in reports]
-    assert ids == ["en/iachr", "en/ecu", "en/program-overview", "en/absentee-voting",
-                   "es/iachr", "es/ecu", "es/program-overview", "es/absentee-voting"]  # HND, CIM have no data
+    assert ids == [
+        "en/iachr",
+        "en/ecu",
+        "en/program-overview",
+        "en/absentee-voting",
+        "es/iachr",
+        "es/ecu",
+        "es/program-overview",
+        "es/absentee-voting",
+    ]  # HND, CIM have no data
     es = next(r for r in reports if r.report_id == "es/iachr")
     assert es.title == "Comisión Interamericana de Derechos Humanos"
-    assert es.parameters == {"implementer": "IACHR", "meeting": "2006", "as_of": "2006-03-16", "data_path": "",
-                             "lang": "es"}
+    assert es.parameters == {
+        "implementer": "IACHR",
+        "meeting": "2006",
+        "as_of": "2006-03-16",
+        "data_path": "",
+        "lang": "es",
+    }
 
 
 def test_plan_rejects_unknown_implementer():
@@ -83,8 +113,18 @@ def test_key_changes_with_parameters_and_notebook(tmp_path):
 def full_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     formats = ("html", "pdf") if find_chromium() else ("html",)
-    opts = RunOptions(MEETING, langs=("en", "es"), formats=formats, jobs=2, out_dir=out, notebooks_dir=NOTEBOOKS,
-                      data_path=DATA, implementers=("IACHR", "ECU"), progress=False, log=lambda line: None)
+    opts = RunOptions(
+        MEETING,
+        langs=("en", "es"),
+        formats=formats,
+        jobs=2,
+        out_dir=out,
+        notebooks_dir=NOTEBOOKS,
+        data_path=DATA,
+        implementers=("IACHR", "ECU"),
+        progress=False,
+        log=lambda line: None,
+    )
     result = run_meeting(opts)
     return opts, result
 
@@ -156,8 +196,9 @@ def test_pdf_has_pages_and_the_implementer_name(full_run):
 @pytest.mark.slow
 def test_second_run_does_no_work(full_run):
     opts, result = full_run
-    files = sorted(p for p in result.meeting_dir.rglob("*") if p.suffix in (".html", ".pdf", ".ipynb")
-                   and p.name != "index.html")
+    files = sorted(
+        p for p in result.meeting_dir.rglob("*") if p.suffix in (".html", ".pdf", ".ipynb") and p.name != "index.html"
+    )
     before = {p: p.stat().st_mtime_ns for p in files}
     lines = []
     again = run_meeting(RunOptions(**{**opts.__dict__, "log": lines.append}))
@@ -182,11 +223,25 @@ def hostile_run(tmp_path_factory):
     data = base / "da\"ta 'q' \\ back"
     shutil.copytree(DATA, data)
     actions = data / "actions.csv"
-    actions.write_text(actions.read_text(encoding="utf-8").replace(
-        "Held a hearing on migrants.", "Held <script>alert(1)</script> a hearing"), encoding="utf-8")
+    actions.write_text(
+        actions.read_text(encoding="utf-8").replace(
+            "Held a hearing on migrants.", "Held <script>alert(1)</script> a hearing"
+        ),
+        encoding="utf-8",
+    )
     out = base / "out"
-    opts = RunOptions(MEETING, langs=("en",), formats=("html",), jobs=2, out_dir=out, notebooks_dir=notebooks,
-                      data_path=data, implementers=("IACHR",), progress=False, log=lambda line: None)
+    opts = RunOptions(
+        MEETING,
+        langs=("en",),
+        formats=("html",),
+        jobs=2,
+        out_dir=out,
+        notebooks_dir=notebooks,
+        data_path=data,
+        implementers=("IACHR",),
+        progress=False,
+        log=lambda line: None,
+    )
     return opts, run_meeting(opts)
 
 
@@ -200,8 +255,10 @@ def test_failing_notebook_is_isolated(hostile_run):
     assert "RuntimeError: this fixture notebook fails on purpose" in failed["error"]
     d = result.meeting_dir
     nb = nbformat.read(d / "notebooks" / "en" / "absentee-voting.ipynb", as_version=4)
-    assert any("papermill-error-cell-tag" in str(c.get("source", "")) or "papermill-error-cell" in str(c.metadata)
-               for c in nb.cells)
+    assert any(
+        "papermill-error-cell-tag" in str(c.get("source", "")) or "papermill-error-cell" in str(c.metadata)
+        for c in nb.cells
+    )
     assert any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
     log = (d / "logs" / "en" / "absentee-voting.log").read_text(encoding="utf-8")
     assert "fails on purpose" in log and "\x1b[" not in log
@@ -245,8 +302,18 @@ def test_failed_rerun_keeps_previous_good_html(hostile_run, tmp_path):
 @pytest.mark.browser
 @needs_chromium
 def test_pdf_added_later_is_printed_without_executing(tmp_path):
-    opts = RunOptions(MEETING, langs=("en",), formats=("html",), jobs=1, out_dir=tmp_path, notebooks_dir=NOTEBOOKS,
-                      data_path=DATA, implementers=("ECU",), progress=False, log=lambda line: None)
+    opts = RunOptions(
+        MEETING,
+        langs=("en",),
+        formats=("html",),
+        jobs=1,
+        out_dir=tmp_path,
+        notebooks_dir=NOTEBOOKS,
+        data_path=DATA,
+        implementers=("ECU",),
+        progress=False,
+        log=lambda line: None,
+    )
     first = run_meeting(opts)
     assert first.ok and not list(first.meeting_dir.rglob("*.pdf"))
     executed = first.meeting_dir / "notebooks" / "en" / "ecu.ipynb"

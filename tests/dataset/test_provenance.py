@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analysis import config
-from analysis.dataset.loading import read_raw
 from analysis.dataset.provenance import check_excerpts, normalize
+from analysis.dataset.raw import read_raw
 
 WORK_PLAN = config.work_plan_path()
 pytestmark = pytest.mark.skipif(not WORK_PLAN.exists(), reason=f"the Work Plan is not at {WORK_PLAN}")
@@ -30,7 +30,9 @@ def test_every_row_cites_a_section_and_excerpt():
 
 def test_an_invented_excerpt_is_caught(mini):
     text = (mini / "mandates.csv").read_text(encoding="utf-8")
-    (mini / "mandates.csv").write_text(text.replace("democratic processes.", "democratic processes!", 2), encoding="utf-8")
+    (mini / "mandates.csv").write_text(
+        text.replace("democratic processes.", "democratic processes!", 2), encoding="utf-8"
+    )
     problems = check_excerpts(read_raw(mini), WORK_PLAN)
     assert problems and all("not found verbatim" in str(p) for p in problems)
     assert {p.column for p in problems} == {"text", "excerpt"}

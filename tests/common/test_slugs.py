@@ -4,14 +4,28 @@ import re
 
 import pytest
 
-from analysis.errors import UsageError
 from analysis.common.slugs import inside, slug
+from analysis.errors import UsageError
 
 SAFE = re.compile(r"^[a-z0-9-]+$")
 
 
-@pytest.mark.parametrize("text", ["IACHR", "ALL_ORGANS", "../../etc/passwd", "<script>alert(1)</script>",
-                                  "a b\\c\"d'e", "ÉCU", "", "...", "x" * 300, "CON", "a\x00b"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IACHR",
+        "ALL_ORGANS",
+        "../../etc/passwd",
+        "<script>alert(1)</script>",
+        "a b\\c\"d'e",
+        "ÉCU",
+        "",
+        "...",
+        "x" * 300,
+        "CON",
+        "a\x00b",
+    ],
+)
 def test_slug_is_whitelisted(text):
     s = slug(text)
     assert SAFE.match(s), s

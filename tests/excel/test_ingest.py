@@ -13,19 +13,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from analysis.excel import ingest as ingest_mod
-from analysis.store.snapshots import changes_for_meeting, save_snapshot
-from analysis.store.changelog import read_changelog
-from analysis.excel.ingest import IngestBusy, SubmissionError, ingest, ingest_lock
-from analysis.dataset.loading import load_dataset, read_raw
-from analysis.dataset.provenance import check_excerpts
-from analysis.excel.form import write_template
-from analysis.dataset.validation import validate_raw
-from analysis import config
 from conftest import copy_excel_fixture
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "excel"
+from analysis import config
+from analysis.dataset.loading import load_dataset
+from analysis.dataset.provenance import check_excerpts
+from analysis.dataset.raw import read_raw
+from analysis.dataset.validation import validate_raw
+from analysis.excel.form import write_template
+from analysis.excel.ingest import IngestBusy, SubmissionError, ingest, ingest_lock
+from analysis.store.changelog import read_changelog
+from analysis.store.snapshots import changes_for_meeting, save_snapshot
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "excel"
 TABLES = ("actions", "action_mandates", "milestones")
 
 
@@ -59,9 +59,13 @@ def rows(data: Path, table: str) -> dict[str, dict]:
 
 ROUND_TRIP = {
     "Acciones": {
-        "D4": "marzo de 2007", "E4": "en ejecución",  # IACHR-P1: new period, status
-        "B6": "realizada", "C6": "Seminario sobre derechos de los trabajadores migratorios",
-        "D6": "abril de 2007", "E6": "finalizada", "F6": "IACHR-M3: (label as chosen)",
+        "D4": "marzo de 2007",
+        "E4": "en ejecución",  # IACHR-P1: new period, status
+        "B6": "realizada",
+        "C6": "Seminario sobre derechos de los trabajadores migratorios",
+        "D6": "abril de 2007",
+        "E6": "finalizada",
+        "F6": "IACHR-M3: (label as chosen)",
         "G6": "http://www.cidh.org/migrantes",
     },
     "Hitos": {"D2": "sí", "E2": dt.date(2007, 3, 15)},
@@ -82,16 +86,28 @@ def test_round_trip_changes_exactly_what_was_filled_in(data, tmp_path):
     assert changed == {"IACHR-P1"}
     p1_old, p1 = before["actions"]["IACHR-P1"], after["actions"]["IACHR-P1"]
     assert {c for c in p1 if p1[c] != p1_old[c]} == {"period_text", "start", "end", "lifecycle_status"}
-    assert (p1["period_text"], p1["start"], p1["end"], p1["lifecycle_status"]) == \
-        ("marzo de 2007", "2007-03-01", "2007-03-31", "in_progress")
+    assert (p1["period_text"], p1["start"], p1["end"], p1["lifecycle_status"]) == (
+        "marzo de 2007",
+        "2007-03-01",
+        "2007-03-31",
+        "in_progress",
+    )
     assert set(after["actions"]) - set(before["actions"]) == {"IACHR-A3"}
     new = after["actions"]["IACHR-A3"]
-    assert (new["kind"], new["lifecycle_status"], new["start"], new["end"]) == ("carried_out", "completed", "2007-04-01", "2007-04-30")
+    assert (new["kind"], new["lifecycle_status"], new["start"], new["end"]) == (
+        "carried_out",
+        "completed",
+        "2007-04-01",
+        "2007-04-30",
+    )
     assert new["section"] == f"submission:2007:{result.sha256[:12]}"
     assert new["excerpt"] == "Seminario sobre derechos de los trabajadores migratorios"
     assert set(after["action_mandates"]) - set(before["action_mandates"]) == {"IACHR-A3:IACHR-M3"}
     assert {k for k in before["milestones"] if before["milestones"][k] != after["milestones"][k]} == {"IACHR-C1"}
-    assert (after["milestones"]["IACHR-C1"]["achieved"], after["milestones"]["IACHR-C1"]["achieved_on"]) == ("yes", "2007-03-15")
+    assert (after["milestones"]["IACHR-C1"]["achieved"], after["milestones"]["IACHR-C1"]["achieved_on"]) == (
+        "yes",
+        "2007-03-15",
+    )
     assert untouched == {p.name: p.read_bytes() for p in data.glob("*.csv") if p.stem not in TABLES}
 
     # the master is still valid, and submitted rows are not looked for in the Work Plan
@@ -106,13 +122,16 @@ def test_round_trip_changes_exactly_what_was_filled_in(data, tmp_path):
     log = read_changelog(data.parent / "changelog.csv")
     assert len(log) == len(result.changes) and set(log["submission_sha256"]) == {result.sha256}
     assert ("actions", "IACHR-P1", "lifecycle_status", "planned", "in_progress") in set(
-        log[["table", "key", "column", "old", "new"]].itertuples(index=False, name=None))
+        log[["table", "key", "column", "old", "new"]].itertuples(index=False, name=None)
+    )
     assert (result.backup / "actions.csv").read_bytes() == (FIX / "program" / "actions.csv").read_bytes()
 
     # and the change shows in the meeting comparison
     ch = changes_for_meeting("2007", data)
     assert list(ch["new_actions"]["action_id"]) == ["IACHR-A3"]
-    assert ch["status_changes"][["action_id", "old_status", "new_status"]].values.tolist() == [["IACHR-P1", "planned", "in_progress"]]
+    assert ch["status_changes"][["action_id", "old_status", "new_status"]].values.tolist() == [
+        ["IACHR-P1", "planned", "in_progress"]
+    ]
     assert list(ch["milestones_newly_met"]["milestone_id"]) == ["IACHR-C1"]
 
     # and the report shows it, in Spanish too
@@ -159,8 +178,13 @@ def test_conflict_is_reported_and_nothing_overwritten(data, tmp_path):
     form = make_form(data, tmp_path)
     # the master changes after the form was made
     text = (data / "actions.csv").read_text(encoding="utf-8")
-    (data / "actions.csv").write_text(text.replace("IACHR-P1,IACHR,planned,Selecting a specialist in migrant workers' rights,first semester 2007,,2007-01-01,2007-06-30,planned",
-                                                   "IACHR-P1,IACHR,planned,Selecting a specialist in migrant workers' rights,first semester 2007,,2007-01-01,2007-06-30,cancelled"), encoding="utf-8")
+    (data / "actions.csv").write_text(
+        text.replace(
+            "IACHR-P1,IACHR,planned,Selecting a specialist in migrant workers' rights,first semester 2007,,2007-01-01,2007-06-30,planned",
+            "IACHR-P1,IACHR,planned,Selecting a specialist in migrant workers' rights,first semester 2007,,2007-01-01,2007-06-30,cancelled",
+        ),
+        encoding="utf-8",
+    )
     assert "cancelled" in (data / "actions.csv").read_text()
     before = snapshot_bytes(data)
     filled = fill(form, tmp_path / "filled.xlsx", ROUND_TRIP)
@@ -213,14 +237,20 @@ def test_formula_is_stored_as_its_text(data, tmp_path):
     assert rows(data, "actions")["IACHR-A1"]["evidence"] == '=HYPERLINK("http://evil.example","click")'
 
 
-@pytest.mark.parametrize("edits, expected", [
-    ({"Acciones": {"A3": "IACHR-A9"}}, "the action id was changed (the form showed 'IACHR-A2')"),
-    ({"Acciones": {"F2": "CIM-M1: not mine"}}, "unknown mandate 'CIM-M1' for IACHR"),
-    ({"Acciones": {"D2": "sometime soon"}}, "the period cannot be understood"),
-    ({"Acciones": {"E2": "almost done"}}, "the status is missing or not in the list"),
-    ({"Acciones": {"A7": "IACHR-A7", "B7": "realizada", "C7": "x", "E7": "finalizada"}}, "an action id was typed in a new row"),
-    ({"Hitos": {"E2": "15/03/2007"}}, "is not a date"),
-])
+@pytest.mark.parametrize(
+    "edits, expected",
+    [
+        ({"Acciones": {"A3": "IACHR-A9"}}, "the action id was changed (the form showed 'IACHR-A2')"),
+        ({"Acciones": {"F2": "CIM-M1: not mine"}}, "unknown mandate 'CIM-M1' for IACHR"),
+        ({"Acciones": {"D2": "sometime soon"}}, "the period cannot be understood"),
+        ({"Acciones": {"E2": "almost done"}}, "the status is missing or not in the list"),
+        (
+            {"Acciones": {"A7": "IACHR-A7", "B7": "realizada", "C7": "x", "E7": "finalizada"}},
+            "an action id was typed in a new row",
+        ),
+        ({"Hitos": {"E2": "15/03/2007"}}, "is not a date"),
+    ],
+)
 def test_bad_rows_are_refused_with_the_cell_and_a_fix(data, tmp_path, edits, expected):
     before = snapshot_bytes(data)
     filled = fill(make_form(data, tmp_path), tmp_path / "bad.xlsx", edits)
@@ -244,11 +274,26 @@ def test_form_saved_again_by_libreoffice_is_read_the_same(data, tmp_path):
     if not soffice:
         pytest.skip("LibreOffice (soffice) is not installed; run 'make system-deps'")
     filled = fill(make_form(data, tmp_path), tmp_path / "filled.xlsx", ROUND_TRIP)
-    r = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-                        "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(filled)],
-                       capture_output=True, text=True, timeout=180)
+    r = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path / "lo"),
+            str(filled),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert r.returncode == 0, r.stderr
     direct = ingest(filled, data, dry_run=True)
     via_lo = ingest(tmp_path / "lo" / "filled.xlsx", data, dry_run=True)
-    strip = lambda cs: [c for c in cs if c.column not in ("section", "note")]  # these name the file and its hash
+
+    def strip(cs):
+        return [c for c in cs if c.column not in ("section", "note")]  # these name the file and its hash
+
     assert strip(via_lo.changes) == strip(direct.changes) and direct.changes

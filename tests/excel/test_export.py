@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from analysis.store.csv_io import export_csv, spreadsheet_safe
-from analysis.excel.export import build_workbook, clean_text, export_workbook
 from analysis.dataset.loading import load_dataset
 from analysis.dataset.meetings import load_meetings, resolve_meeting
+from analysis.excel.export import build_workbook, clean_text, export_workbook
+from analysis.store.csv_io import export_csv, spreadsheet_safe
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "excel"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "excel"
 HOSTILE = '=HYPERLINK("http://evil.example","x")'
 
 
@@ -29,8 +29,12 @@ def exported(tmp_path_factory):
     program = tmp / "program"
     shutil.copytree(FIX / "program", program)
     text = (program / "actions.csv").read_text(encoding="utf-8")
-    text = text.replace("Updating the Special Rapporteurship's web page,", f'"{HOSTILE.replace(chr(34), chr(34) * 2)}",', 1)
-    text = text.replace("Participation in the workshop on Migrant Workers in Ottawa", "-starts with minus\x07 and a bell", 1)
+    text = text.replace(
+        "Updating the Special Rapporteurship's web page,", f'"{HOSTILE.replace(chr(34), chr(34) * 2)}",', 1
+    )
+    text = text.replace(
+        "Participation in the workshop on Migrant Workers in Ottawa", "-starts with minus\x07 and a bell", 1
+    )
     (program / "actions.csv").write_text(text, encoding="utf-8")
     obs = pd.read_csv(program / "observations.csv", dtype=str, keep_default_na=False)
     ds = load_dataset(program)
@@ -99,7 +103,7 @@ def test_header_formatting_and_conditional_colours(exported):
 def test_summary_and_about_in_spanish():
     ds = load_dataset(FIX / "program")
     meeting = resolve_meeting(load_meetings(FIX / "meetings.csv"), "2007")
-    wb = build_workbook(ds, meeting, lang="es", generated=dt.datetime(2007, 3, 1, tzinfo=dt.timezone.utc))
+    wb = build_workbook(ds, meeting, lang="es", generated=dt.datetime(2007, 3, 1, tzinfo=dt.UTC))
     assert wb.sheetnames[0] == "Resumen" and wb.sheetnames[-1] == "Acerca de"
     assert wb["Resumen"]["A1"].value == "Responsable"
     about = {r[0]: r[1] for r in wb["Acerca de"].iter_rows(min_row=2, values_only=True)}
@@ -127,9 +131,13 @@ def test_opens_in_libreoffice_with_the_same_values(exported, tmp_path):
         pytest.skip("LibreOffice (soffice) is not installed; run 'make system-deps'")
     _, out, _ = exported
     profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
-    csv_filter = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1'
-    r = subprocess.run([soffice, profile, "--headless", "--convert-to", csv_filter, "--outdir", str(tmp_path), str(out)],
-                       capture_output=True, text=True, timeout=180)
+    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    r = subprocess.run(
+        [soffice, profile, "--headless", "--convert-to", csv_filter, "--outdir", str(tmp_path), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert r.returncode == 0, r.stderr
     with open(tmp_path / "export-actions.csv", encoding="utf-8", newline="") as fh:
         actions = list(csv.DictReader(fh))
@@ -139,8 +147,12 @@ def test_opens_in_libreoffice_with_the_same_values(exported, tmp_path):
         obs = list(csv.DictReader(fh))
     assert obs and all(float(o["value"]) == float(o["value"]) for o in obs)
     # LibreOffice writes its own .xlsx: types survive the round trip
-    r = subprocess.run([soffice, profile, "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(out)],
-                       capture_output=True, text=True, timeout=180)
+    r = subprocess.run(
+        [soffice, profile, "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert r.returncode == 0, r.stderr
     lo = tmp_path / "lo" / "export.xlsx"
     rows = sheet(lo, "actions")

@@ -2,7 +2,6 @@
 
 import re
 
-import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
@@ -14,14 +13,25 @@ PLOTLY_FIG = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout":
 
 def executed_notebook():
     chart = new_code_cell("chart()")
-    chart.outputs = [new_output("display_data", data={
-        "text/html": '<div class="oas-chart"><div id="c1" class="plotly-graph-div"></div>'
-                     '<script>Plotly.newPlot("c1", [], {})</script></div>', "text/plain": "<chart>"})]
+    chart.outputs = [
+        new_output(
+            "display_data",
+            data={
+                "text/html": '<div class="oas-chart"><div id="c1" class="plotly-graph-div"></div>'
+                '<script>Plotly.newPlot("c1", [], {})</script></div>',
+                "text/plain": "<chart>",
+            },
+        )
+    ]
     shown = new_code_cell("fig.show()")
     shown.outputs = [new_output("display_data", data={"application/vnd.plotly.v1+json": PLOTLY_FIG})]
     cdn = new_code_cell("x")
-    cdn.outputs = [new_output("display_data", data={
-        "text/html": '<script src="https://cdn.plot.ly/plotly-2.0.min.js"></script><p>after cdn</p>'})]
+    cdn.outputs = [
+        new_output(
+            "display_data",
+            data={"text/html": '<script src="https://cdn.plot.ly/plotly-2.0.min.js"></script><p>after cdn</p>'},
+        )
+    ]
     code = new_code_cell("secret_code_line = 42")
     code.outputs = [new_output("execute_result", data={"text/plain": "42"}, execution_count=1)]
     return new_notebook(cells=[new_markdown_cell("# Results\n\n## Actions & plans"), chart, shown, cdn, code])
@@ -39,8 +49,13 @@ def test_no_code_no_prompts(page):
 
 def test_header_is_escaped_and_complete(page):
     assert "Ecuador &lt;b&gt;" in page and "Ecuador <b>" not in page
-    for text in ("Meeting 2006 &amp; co", "2006-03-16", "abc123def456", "2026-11-29 10:00 UTC",
-                 "Inter-American Program for the Promotion and Protection of the Human Rights of Migrants"):
+    for text in (
+        "Meeting 2006 &amp; co",
+        "2006-03-16",
+        "abc123def456",
+        "2026-11-29 10:00 UTC",
+        "Inter-American Program for the Promotion and Protection of the Human Rights of Migrants",
+    ):
         assert text in page
 
 
@@ -96,12 +111,29 @@ def test_page_without_charts_has_no_plotly():
 
 
 def test_index_escapes_and_links():
-    manifest = {"meeting": {"meeting_id": "2006", "title_en": "M <i>"}, "summary": {"ok": 1, "failed": 1},
-                "reports": [
-                    {"report_id": "en/x", "lang": "en", "title": "<script>alert(1)</script>", "implementer": "X",
-                     "status": "ok", "paths": {"html": "en/x.html", "pdf": "en/x.pdf", "log": "logs/en/x.log"}},
-                    {"report_id": "en/y", "lang": "en", "title": "Y", "implementer": "Y", "status": "failed",
-                     "error": "cell 2: RuntimeError: <bad>", "paths": {"html": "en/y.html", "log": "logs/en/y.log"}}]}
+    manifest = {
+        "meeting": {"meeting_id": "2006", "title_en": "M <i>"},
+        "summary": {"ok": 1, "failed": 1},
+        "reports": [
+            {
+                "report_id": "en/x",
+                "lang": "en",
+                "title": "<script>alert(1)</script>",
+                "implementer": "X",
+                "status": "ok",
+                "paths": {"html": "en/x.html", "pdf": "en/x.pdf", "log": "logs/en/x.log"},
+            },
+            {
+                "report_id": "en/y",
+                "lang": "en",
+                "title": "Y",
+                "implementer": "Y",
+                "status": "failed",
+                "error": "cell 2: RuntimeError: <bad>",
+                "paths": {"html": "en/y.html", "log": "logs/en/y.log"},
+            },
+        ],
+    }
     page = index_page(manifest, exists=lambda p: p != "en/y.html")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'href="en/x.html"' in page and 'href="en/x.pdf"' in page
@@ -112,11 +144,28 @@ def test_index_escapes_and_links():
 
 
 def test_index_marks_previous_version_of_a_failed_report_and_hides_stale_files():
-    manifest = {"meeting": {"meeting_id": "2006"}, "reports": [
-        {"report_id": "en/a", "lang": "en", "title": "A", "status": "failed", "outputs": {}, "error": "boom",
-         "paths": {"html": "en/a.html", "pdf": "en/a.pdf", "log": "logs/en/a.log"}},
-        {"report_id": "en/b", "lang": "en", "title": "B", "status": "ok", "outputs": {"html": {"path": "en/b.html"}},
-         "paths": {"html": "en/b.html", "pdf": "en/b.pdf"}}]}
+    manifest = {
+        "meeting": {"meeting_id": "2006"},
+        "reports": [
+            {
+                "report_id": "en/a",
+                "lang": "en",
+                "title": "A",
+                "status": "failed",
+                "outputs": {},
+                "error": "boom",
+                "paths": {"html": "en/a.html", "pdf": "en/a.pdf", "log": "logs/en/a.log"},
+            },
+            {
+                "report_id": "en/b",
+                "lang": "en",
+                "title": "B",
+                "status": "ok",
+                "outputs": {"html": {"path": "en/b.html"}},
+                "paths": {"html": "en/b.html", "pdf": "en/b.pdf"},
+            },
+        ],
+    }
     page = index_page(manifest, exists=lambda p: True)
     assert '<a href="en/a.html">previous HTML</a>' in page
     assert 'href="en/b.html"' in page

@@ -8,13 +8,19 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "run"
 
 
 def run(*args, env=None, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "analysis", "run", *args], capture_output=True, text=True,
-                          cwd=cwd, env={**os.environ, **(env or {})}, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", "run", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
 
 
 FIXTURE_ARGS = ("--meeting", "2006", "--notebooks", str(FIXTURES / "notebooks"), "--data", str(FIXTURES / "data"))
@@ -22,8 +28,9 @@ FIXTURE_ARGS = ("--meeting", "2006", "--notebooks", str(FIXTURES / "notebooks"),
 
 @pytest.mark.slow
 def test_run_html_for_one_implementer(tmp_path):
-    res = run(*FIXTURE_ARGS, "--implementer", "ECU", "--lang", "es", "--format", "html", "--jobs", "2",
-              "--out", str(tmp_path))
+    res = run(
+        *FIXTURE_ARGS, "--implementer", "ECU", "--lang", "es", "--format", "html", "--jobs", "2", "--out", str(tmp_path)
+    )
     assert res.returncode == 0, res.stderr
     assert "3 reports: 3 ok, 0 failed, 0 skipped" in res.stdout
     assert "Traceback" not in res.stderr
@@ -35,8 +42,9 @@ def test_run_html_for_one_implementer(tmp_path):
     assert manifest["run"]["formats"] == ["html"] and manifest["meeting"]["meeting_id"] == "2006"
     again = run(*FIXTURE_ARGS, "--implementer", "ECU", "--lang", "es", "--format", "html", "--out", str(tmp_path))
     assert "3 reports: 0 ok, 0 failed, 3 skipped" in again.stdout
-    forced = run(*FIXTURE_ARGS, "--implementer", "ECU", "--lang", "es", "--format", "html", "--out", str(tmp_path),
-                 "--force")
+    forced = run(
+        *FIXTURE_ARGS, "--implementer", "ECU", "--lang", "es", "--format", "html", "--out", str(tmp_path), "--force"
+    )
     assert "3 reports: 3 ok" in forced.stdout
 
 
@@ -50,21 +58,32 @@ def test_pdf_without_browser_is_a_clear_error(tmp_path):
 
 @pytest.mark.slow
 def test_default_format_without_browser_renders_html_and_says_why(tmp_path):
-    res = run(*FIXTURE_ARGS, "--implementer", "IACHR", "--lang", "en", "--out", str(tmp_path),
-              env={"OAS_CHROMIUM": str(tmp_path / "none")})
+    res = run(
+        *FIXTURE_ARGS,
+        "--implementer",
+        "IACHR",
+        "--lang",
+        "en",
+        "--out",
+        str(tmp_path),
+        env={"OAS_CHROMIUM": str(tmp_path / "none")},
+    )
     assert res.returncode == 0, res.stderr
     assert "PDF skipped: Chromium was not found" in res.stderr
     assert (tmp_path / "2006" / "en" / "iachr.html").exists()
     assert not list((tmp_path / "2006").rglob("*.pdf"))
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--meeting", "1999"), "unknown meeting '1999'"),
-    (("--lang", "fr"), "unknown language 'fr'"),
-    (("--format", "docx"), "unknown format 'docx'"),
-    (("--implementer", "NOPE", "--format", "html"), "unknown implementer 'NOPE'"),
-    (("--jobs", "-1"), "--jobs must be"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--meeting", "1999"), "unknown meeting '1999'"),
+        (("--lang", "fr"), "unknown language 'fr'"),
+        (("--format", "docx"), "unknown format 'docx'"),
+        (("--implementer", "NOPE", "--format", "html"), "unknown implementer 'NOPE'"),
+        (("--jobs", "-1"), "--jobs must be"),
+    ],
+)
 def test_bad_options_are_one_line_errors(tmp_path, args, message):
     base = dict(zip(FIXTURE_ARGS[::2], FIXTURE_ARGS[1::2]))
     for flag, value in zip(args[::2], args[1::2]):
@@ -84,9 +103,23 @@ def test_bad_data_is_reported_without_traceback(tmp_path):
 
 def test_run_is_documented():
     doc = (ROOT / "docs" / "reports-run.md").read_text(encoding="utf-8")
-    for flag in ("--meeting", "--implementer", "--lang", "--format", "--jobs", "--out", "--force", "--data",
-                 "--notebooks", "OAS_CHROMIUM", "next", "cron", "schedule"):
+    for flag in (
+        "--meeting",
+        "--implementer",
+        "--lang",
+        "--format",
+        "--jobs",
+        "--out",
+        "--force",
+        "--data",
+        "--notebooks",
+        "OAS_CHROMIUM",
+        "next",
+        "cron",
+        "schedule",
+    ):
         assert flag in doc, flag
-    help_text = subprocess.run([sys.executable, "-m", "analysis", "run", "--help"], capture_output=True,
-                               text=True, cwd=ROOT).stdout
+    help_text = subprocess.run(
+        [sys.executable, "-m", "analysis", "run", "--help"], capture_output=True, text=True, cwd=ROOT
+    ).stdout
     assert "--meeting" in help_text

@@ -13,8 +13,8 @@ import nbformat
 import pytest
 
 from analysis import config
-from analysis.errors import DataError
 from analysis.dataset.loading import load_dataset
+from analysis.errors import DataError
 
 REPORTS = ("implementer_report", "program_overview", "absentee_voting")
 ALL = (*REPORTS, "explore")
@@ -67,7 +67,8 @@ def data_path(tmp_path_factory):
         return ""
     except DataError:
         spec = importlib.util.spec_from_file_location(
-            "content_fixture", Path(__file__).parent / "fixtures" / "content" / "dataset.py")
+            "content_fixture", Path(__file__).resolve().parents[1] / "fixtures" / "content" / "dataset.py"
+        )
         fixture = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(fixture)
         return str(fixture.write_fixture(tmp_path_factory.mktemp("content") / "program"))
@@ -77,8 +78,14 @@ def _execute(tmp_path, name, **parameters):
     import papermill
 
     out = tmp_path / f"{name}.out.ipynb"
-    papermill.execute_notebook(str(config.NOTEBOOKS_DIR / f"{name}.ipynb"), str(out), parameters=parameters,
-                               kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+    papermill.execute_notebook(
+        str(config.NOTEBOOKS_DIR / f"{name}.ipynb"),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
     return nbformat.read(out, as_version=4)
 
 
@@ -99,11 +106,23 @@ def _check_offline_charts(html):
 
 @pytest.mark.slow
 def test_implementer_report_in_english(tmp_path, data_path):
-    html = _html(_execute(tmp_path, "implementer_report", implementer="IACHR", lang="en", data_path=data_path,
-                          as_of="2007-03-31"))
-    for h in ("Key figures", "Mandates", "Actions carried out", "Actions planned", "Milestone timeline",
-              "Milestones overdue or due", "Indicators", "Data-quality notes", "Changes since the last meeting",
-              "Sources"):
+    html = _html(
+        _execute(
+            tmp_path, "implementer_report", implementer="IACHR", lang="en", data_path=data_path, as_of="2007-03-31"
+        )
+    )
+    for h in (
+        "Key figures",
+        "Mandates",
+        "Actions carried out",
+        "Actions planned",
+        "Milestone timeline",
+        "Milestones overdue or due",
+        "Indicators",
+        "Data-quality notes",
+        "Changes since the last meeting",
+        "Sources",
+    ):
         assert f">{h}</h2>" in html, h
     assert '<h1 id="title">Implementer report: Inter-American Commission on Human Rights</h1>' in html
     _check_offline_charts(html)
@@ -112,9 +131,18 @@ def test_implementer_report_in_english(tmp_path, data_path):
 @pytest.mark.slow
 def test_implementer_report_in_spanish(tmp_path, data_path):
     html = _html(_execute(tmp_path, "implementer_report", implementer="IACHR", lang="es", data_path=data_path))
-    for h in ("Cifras clave", "Mandatos", "Acciones realizadas", "Acciones previstas", "Cronograma de hitos",
-              "Hitos vencidos o en curso", "Indicadores", "Notas sobre la calidad de los datos",
-              "Cambios desde la última reunión", "Fuentes"):
+    for h in (
+        "Cifras clave",
+        "Mandatos",
+        "Acciones realizadas",
+        "Acciones previstas",
+        "Cronograma de hitos",
+        "Hitos vencidos o en curso",
+        "Indicadores",
+        "Notas sobre la calidad de los datos",
+        "Cambios desde la última reunión",
+        "Fuentes",
+    ):
         assert f">{h}</h2>" in html, h
     assert "Key figures" not in html and ">Mandates<" not in html
     assert "se cita tal como fue escrito, en inglés" in html

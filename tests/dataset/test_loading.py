@@ -7,8 +7,9 @@ import csv
 import pandas as pd
 import pytest
 
+from analysis.dataset.loading import load_dataset
+from analysis.dataset.raw import data_version, read_raw
 from analysis.errors import DataError
-from analysis.dataset.loading import data_version, load_dataset, read_raw
 
 
 def test_types(mini):

@@ -5,9 +5,15 @@ import re
 import pytest
 
 from analysis import i18n
+from analysis.dataset.schema import (
+    ACTION_KINDS,
+    COMPLIANCE_LEVELS,
+    IMPLEMENTER_KINDS,
+    LIFECYCLE_STATUSES,
+    PRECISIONS,
+    QUALITY_KINDS,
+)
 from analysis.measures import MANDATE_STATUSES, MILESTONE_STATUSES
-from analysis.dataset.schema import (ACTION_KINDS, COMPLIANCE_LEVELS, IMPLEMENTER_KINDS, LIFECYCLE_STATUSES, PRECISIONS,
-                             QUALITY_KINDS)
 
 
 def test_every_english_key_has_a_spanish_translation_and_vice_versa():
@@ -28,11 +34,19 @@ def test_placeholders_agree_between_languages():
         assert set(fields.findall(i18n.EN[key])) == set(fields.findall(i18n.ES[key])), key
 
 
-@pytest.mark.parametrize("vocabulary, values", [
-    ("mandate_status", MANDATE_STATUSES), ("milestone_status", MILESTONE_STATUSES),
-    ("lifecycle", LIFECYCLE_STATUSES), ("compliance", COMPLIANCE_LEVELS), ("action_kind", ACTION_KINDS),
-    ("implementer_kind", IMPLEMENTER_KINDS), ("quality_kind", QUALITY_KINDS), ("precision", PRECISIONS),
-])
+@pytest.mark.parametrize(
+    "vocabulary, values",
+    [
+        ("mandate_status", MANDATE_STATUSES),
+        ("milestone_status", MILESTONE_STATUSES),
+        ("lifecycle", LIFECYCLE_STATUSES),
+        ("compliance", COMPLIANCE_LEVELS),
+        ("action_kind", ACTION_KINDS),
+        ("implementer_kind", IMPLEMENTER_KINDS),
+        ("quality_kind", QUALITY_KINDS),
+        ("precision", PRECISIONS),
+    ],
+)
 def test_every_vocabulary_value_has_a_label_in_both_languages(vocabulary, values):
     for value in values:
         assert i18n.label(vocabulary, value, "en")
@@ -60,12 +74,15 @@ def test_fields_are_filled():
     assert i18n.t("report.implementer.title", "es", name="CIDH") == "Informe por responsable: CIDH"
 
 
-@pytest.mark.parametrize("value, en, es", [
-    (141407, "141,407", "141.407"),
-    (10260, "10,260", "10.260"),
-    (1548.0, "1,548", "1.548"),
-    (0.5, "0.50", "0,50"),
-])
+@pytest.mark.parametrize(
+    "value, en, es",
+    [
+        (141407, "141,407", "141.407"),
+        (10260, "10,260", "10.260"),
+        (1548.0, "1,548", "1.548"),
+        (0.5, "0.50", "0,50"),
+    ],
+)
 def test_numbers_use_the_language_separators(value, en, es):
     assert i18n.fmt_number(value, "en") == en
     assert i18n.fmt_number(value, "es") == es

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from analysis.errors import UsageError
 from analysis.dataset.loading import load_dataset
+from analysis.errors import UsageError
 from analysis.excel.form import (
-    META_SHEET, TEMPLATE_VERSION, build_template, meta_fingerprint, raw_rows, row_fingerprint, write_template,
+    META_SHEET,
+    TEMPLATE_VERSION,
+    build_template,
+    meta_fingerprint,
+    raw_rows,
+    row_fingerprint,
+    write_template,
 )
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "excel"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "excel"
 
 
 @pytest.fixture
@@ -28,8 +33,14 @@ def form(tmp_path):
 def test_sheets_and_their_states(form):
     _, wb = form
     states = {ws.title: ws.sheet_state for ws in wb.worksheets}
-    assert states == {"Instrucciones": "visible", "lists": "hidden", "Acciones": "visible",
-                      "Hitos": "visible", "Mandatos": "visible", META_SHEET: "veryHidden"}
+    assert states == {
+        "Instrucciones": "visible",
+        "lists": "hidden",
+        "Acciones": "visible",
+        "Hitos": "visible",
+        "Mandatos": "visible",
+        META_SHEET: "veryHidden",
+    }
     assert wb.active.title == "Instrucciones"
     assert "Guarde el archivo" in " ".join(str(c.value) for c in wb["Instrucciones"]["A"] if c.value)
 
@@ -38,7 +49,9 @@ def test_prefilled_actions_in_spanish_labels(form):
     ds, wb = form
     ws = wb["Acciones"]
     ids = [ws.cell(row=r, column=1).value for r in range(2, 6)]
-    assert ids == sorted(ds.actions.loc[ds.actions["implementer_id"] == "IACHR", "action_id"], key=lambda k: (k[6], int(k[7:])))
+    assert ids == sorted(
+        ds.actions.loc[ds.actions["implementer_id"] == "IACHR", "action_id"], key=lambda k: (k[6], int(k[7:]))
+    )
     statuses = {ws.cell(row=r, column=5).value for r in range(2, 6)}
     assert statuses <= {"finalizada", "prevista"}
     assert ws.cell(row=2, column=6).value.startswith("IACHR-M2: ")
@@ -51,7 +64,14 @@ def test_dropdowns_point_at_hidden_lists(form):
     assert any(f.startswith("lists!$A$2") for f in formulas.values())  # status
     assert any(f.startswith("lists!$C$2") for f in formulas.values())  # mandate
     lists = wb["lists"]
-    assert [c.value for c in lists["A"][1:7]] == ["prevista", "en ejecución", "finalizada", "suspendida", "cancelada", "sin información"]
+    assert [c.value for c in lists["A"][1:7]] == [
+        "prevista",
+        "en ejecución",
+        "finalizada",
+        "suspendida",
+        "cancelada",
+        "sin información",
+    ]
 
 
 def test_keys_locked_and_answers_unlocked(form):
@@ -79,7 +99,7 @@ def test_meta_records_fingerprints_of_master_rows(form):
     assert (header["implementer"], header["meeting"], header["lang"]) == ("IACHR", "2007", "es")
     assert header["data_version"] == ds.version
     master = raw_rows(ds.raw["actions"], "action_id")
-    for _, table, sheet_row, key, fp, shown in rows:
+    for _, table, _sheet_row, key, fp, shown in rows:
         if table == "actions":
             assert fp == row_fingerprint(master[key])
             assert json.loads(shown)["action_id"] == key
