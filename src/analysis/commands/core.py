@@ -20,17 +20,25 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
 
 @command("validate", "Check the dataset and print every problem found (exit 1 if any).", _validate_args)
 def cmd_validate(args) -> int:
+    import sys
+
     from analysis import config
-    from analysis.dataset.provenance import check_excerpts
+    from analysis.dataset.provenance import check_excerpts, source_missing
     from analysis.dataset.raw import read_raw
+    from analysis.dataset.translations import missing_translations
     from analysis.dataset.validation import validate_raw
     from analysis.errors import DataError
 
     path = args.path or config.PROGRAM_DIR
     raw = read_raw(path)
     problems = validate_raw(raw, path)
-    if not args.no_sources and config.work_plan_path().exists():
-        problems += check_excerpts(raw, config.work_plan_path())
+    warnings = missing_translations(raw)
+    if not args.no_sources:
+        missing = source_missing(config.work_plan_path())
+        problems += check_excerpts(raw, config.work_plan_path()) if missing is None else []
+        warnings += [missing] if missing else []
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if problems:
         raise DataError(problems)
     print(f"{path}: all {sum(len(t.frame) for t in raw.values())} rows in {len(raw)} tables are valid.")

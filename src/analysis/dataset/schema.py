@@ -89,6 +89,7 @@ class Column:
     vocabulary: tuple[str, ...] = ()
     references: str | None = None  # "table.column" that this column points to
     doc: str = ""
+    translation_of: str | None = None  # the column this one translates; an empty cell is a warning
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,14 @@ IMPLEMENTERS = Table(
         ),
         Column("kind", "enum", True, IMPLEMENTER_KINDS),
         Column("name_en", "text", True, doc="Name as the Work Plan gives it (English)."),
-        Column("name_es", "text", doc="Spanish name, where known."),
+        Column(
+            "name_es",
+            "text",
+            doc="Spanish name: the official OAS name where known, otherwise a faithful translation (see `note`).",
+            translation_of="name_en",
+        ),
+        Column("name_fr", "text", doc="French name, on the same rule as `name_es`.", translation_of="name_en"),
+        Column("name_pt", "text", doc="Portuguese name, on the same rule as `name_es`.", translation_of="name_en"),
         Column("acronym", "text"),
         Column("name_in_program", "text", doc="Name in the Program as adopted in 2005 (before the restructuring)."),
         Column("name_after_restructuring", "text", doc="Name under Executive Order No. 05-13 Rev. 1 (Dec 15, 2005)."),
@@ -167,6 +175,13 @@ MANDATES = Table(
         Column("implementer_id", "id", True, references="implementers.implementer_id"),
         Column("seq", "int", True, doc="Position under its heading (1, 2, ...)."),
         Column("text", "text", True, doc="The activity, verbatim."),
+        Column(
+            "text_es_unofficial",
+            "text",
+            doc="UNOFFICIAL Spanish translation of `text` by the secretariat, not the Program's Spanish text; "
+            "`text` stays the source.",
+            translation_of="text",
+        ),
         Column("cross_cutting", "bool", True, doc="True for the activities assigned to all organs (IV.H)."),
         *_source(),
         Column("note", "text"),
@@ -182,6 +197,7 @@ ACTIONS = Table(
         Column("implementer_id", "id", True, references="implementers.implementer_id"),
         Column("kind", "enum", True, ACTION_KINDS),
         Column("description", "text", True, doc="Short description in the document's words."),
+        Column("description_es", "text", doc="Spanish version of `description`.", translation_of="description"),
         Column("period_text", "text", doc="Date or period exactly as written; empty when the text gives none."),
         Column(
             "year_context",
@@ -219,6 +235,7 @@ MILESTONES = Table(
         Column("milestone_id", "id", True, doc="`<implementer>-C<n>`."),
         Column("implementer_id", "id", True, references="implementers.implementer_id"),
         Column("description", "text", True),
+        Column("description_es", "text", doc="Spanish version of `description`.", translation_of="description"),
         Column(
             "period_text",
             "text",
@@ -251,7 +268,7 @@ INDICATORS = Table(
     columns=(
         Column("indicator_id", "id", True),
         Column("name_en", "text", True),
-        Column("name_es", "text", True),
+        Column("name_es", "text", True, translation_of="name_en"),
         Column("unit", "text", True, doc="`persons`, `member states`, `events`, `ratio`, ..."),
         Column("kind", "enum", True, INDICATOR_KINDS),
         Column(
@@ -274,6 +291,7 @@ OBSERVATIONS = Table(
         Column("implementer_id", "id", True, references="implementers.implementer_id", doc="Who reports the figure."),
         Column("country", "text", doc="ISO 3166-1 alpha-3 of the country the figure is about, if any."),
         Column("election", "text", doc="Election or event the figure is about, if any."),
+        Column("election_es", "text", doc="Spanish version of `election`.", translation_of="election"),
         Column("period_text", "text", doc="Period as written."),
         Column(
             "comparator",
@@ -299,6 +317,7 @@ DATA_QUALITY = Table(
         Column("implementer_id", "id", references="implementers.implementer_id"),
         Column("rows", "text", doc="`;`-separated `table:id` of the affected rows."),
         Column("description", "text", True, doc="What disagrees, in plain words."),
+        Column("description_es", "text", doc="Spanish version of `description`.", translation_of="description"),
         *_source(),
         Column("section_b", "text", doc="Section of the second passage, for contradictions."),
         Column("excerpt_b", "text", doc="Verbatim second passage, for contradictions."),
