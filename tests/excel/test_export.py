@@ -95,7 +95,7 @@ def test_header_formatting_and_conditional_colours(exported):
     ws = wb["milestone_status"]
     assert ws.freeze_panes == "A2" and ws["A1"].font.bold and ws.auto_filter.ref.startswith("A1:")
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
-    assert any(r.formula == ['"overdue"'] for r in rules)
+    assert any(r.formula == ['"missed"'] for r in rules)
     assert all(ws.cell(row=r, column=8).fill.fill_type is None for r in range(2, ws.max_row + 1))  # no static fills
     assert max(d.width for d in ws.column_dimensions.values()) <= 60
 

@@ -27,7 +27,7 @@ def _milestones():
             "end": pd.to_datetime(["2007-04-30", "2006-07-07", None, None, "2007-06-30", "2007-03-31"]),
             "precision": ["months", "days", "recurring", "", "quarter", "range"],
             "recurring": pd.array([False, False, True, False, False, False], dtype="boolean"),
-            "status": ["due", "met", "undetermined", "undetermined", "due", "overdue"],
+            "status": ["in_progress", "met", "undetermined", "undetermined", "in_progress", "past_unreported"],
         }
     )
 

@@ -55,21 +55,24 @@ def test_actions_by_kind_with_mandates_served(data, no_meetings):
 def test_milestone_statuses_as_of_mid_april_2007(data, no_meetings):
     m = rc.implementer_milestones(report(data, no_meetings).ds, "IACHR", AS_OF)
     assert dict(zip(m["milestone_id"], m["status"])) == {
-        "IACHR-C1": "due",
+        "IACHR-C1": "in_progress",
         "IACHR-C2": "met",
         "IACHR-C3": "undetermined",
         "IACHR-C4": "undetermined",
-        "IACHR-C5": "due",
-        "IACHR-C6": "overdue",
+        "IACHR-C5": "in_progress",
+        "IACHR-C6": "past_unreported",
     }
 
 
 @pytest.mark.parametrize(
     "as_of, expected",
     [
-        ("2007-04-15", [("IACHR-C6", "overdue"), ("IACHR-C1", "due"), ("IACHR-C5", "due")]),
-        ("2007-05-15", [("IACHR-C6", "overdue"), ("IACHR-C1", "overdue"), ("IACHR-C5", "due")]),
-        ("2006-02-01", [("IACHR-C6", "due")]),  # inside the year 2006
+        ("2007-04-15", [("IACHR-C6", "past_unreported"), ("IACHR-C1", "in_progress"), ("IACHR-C5", "in_progress")]),
+        (
+            "2007-05-15",
+            [("IACHR-C1", "missed"), ("IACHR-C6", "past_unreported"), ("IACHR-C5", "in_progress")],
+        ),
+        ("2006-02-01", [("IACHR-C6", "in_progress")]),  # inside the year 2006
         ("2005-12-01", []),
     ],
 )

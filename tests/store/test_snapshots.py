@@ -50,14 +50,16 @@ def test_changes_between_finds_each_kind_of_change():
     ]
     assert ch["milestones_newly_met"][["milestone_id", "old_status"]].values.tolist() == [["IACHR-C1", "not_yet_due"]]
     assert list(ch["new_figures"]["observation_id"]) == ["OBS-NEW"]
-    assert ch["milestones_newly_overdue"].empty
+    assert ch["milestones_newly_missed"].empty and ch["milestones_newly_past_unreported"].empty
 
 
-def test_milestones_become_overdue_with_time_alone():
+def test_milestones_become_past_unreported_with_time_alone():
     ds = load_dataset(FIX / "program")
     ch = changes_between(ds, ds, dt.date(2007, 3, 31), dt.date(2007, 12, 31))
     # C1 (first semester 2007) and C2 (February and March 2007) ended before the end of 2007
-    assert sorted(ch["milestones_newly_overdue"]["milestone_id"]) == ["IACHR-C1", "IACHR-C2"]
+    # nobody reported on them: past, completion not reported (not "missed")
+    assert sorted(ch["milestones_newly_past_unreported"]["milestone_id"]) == ["IACHR-C1", "IACHR-C2"]
+    assert ch["milestones_newly_missed"].empty
     assert all(ch[k].empty for k in ("new_actions", "status_changes", "new_figures"))
 
 

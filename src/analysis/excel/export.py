@@ -47,8 +47,9 @@ FILLS = {
 STATUS_COLOURS = {
     # milestone status
     "met": "good",
-    "due": "warn",
-    "overdue": "bad",
+    "missed": "bad",
+    "past_unreported": "warn",
+    # "in_progress" (warn) is shared with the lifecycle below
     "not_yet_due": "none",
     "undetermined": "none",
     # mandate status
@@ -286,10 +287,22 @@ def build_workbook(
     for name in TABLE_ORDER:
         write_frame(wb.create_sheet(name), ds.tables[name])
     write_frame(wb.create_sheet("mandate_status"), mandate_status(ds.mandates, ds.actions, ds.action_mandates))
-    ms = milestone_status(ds.milestones, as_of)
+    ms = milestone_status(ds.milestones, as_of, ds.data_quality)
     write_frame(
         wb.create_sheet("milestone_status"),
-        ms[["milestone_id", "implementer_id", "description", "period_text", "start", "end", "achieved", "status"]],
+        ms[
+            [
+                "milestone_id",
+                "implementer_id",
+                "description",
+                "period_text",
+                "start",
+                "end",
+                "achieved",
+                "status",
+                "disputed",
+            ]
+        ],
     )
     write_frame(wb.create_sheet("derived_indicators"), derived_indicators(ds.indicators, ds.observations))
 

@@ -1,4 +1,40 @@
-"""Pure functions on the dataset: statuses, counts, derived indicators, changes."""
+"""Pure functions on the dataset: statuses, counts, derived indicators, changes.
 
-from analysis.measures.core import *  # noqa: F401,F403
-from analysis.measures.core import MANDATE_STATUSES, MILESTONE_STATUSES  # noqa: F401
+``status`` (mandate and milestone statuses, planned actions past due),
+``counts`` (per implementer and program totals, the "reported" rule),
+``indicators`` (derived indicators from formulas), ``changes`` (between meetings).
+"""
+
+from analysis.measures.counts import implementer_counts, implementer_slice, program_totals, share
+from analysis.measures.indicators import derived_indicators, evaluate_formula, formula_inputs, indicator_table
+from analysis.measures.status import (
+    DISPUTING_KINDS,
+    LATE_STATUSES,
+    MANDATE_STATUSES,
+    MILESTONE_STATUSES,
+    action_flags,
+    disputed_ids,
+    mandate_status,
+    milestone_state,
+    milestone_status,
+)
+
+__all__ = [
+    "DISPUTING_KINDS",
+    "LATE_STATUSES",
+    "MANDATE_STATUSES",
+    "MILESTONE_STATUSES",
+    "action_flags",
+    "derived_indicators",
+    "disputed_ids",
+    "evaluate_formula",
+    "formula_inputs",
+    "implementer_counts",
+    "implementer_slice",
+    "indicator_table",
+    "mandate_status",
+    "milestone_state",
+    "milestone_status",
+    "program_totals",
+    "share",
+]

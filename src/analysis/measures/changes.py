@@ -1,17 +1,38 @@
 """What changed between two meetings: new actions, status changes, milestones
-newly met or newly overdue, new figures. Pure: datasets in, new frames out.
+newly met, newly missed or newly past with completion unreported, new figures.
+Pure: datasets in, new frames out.
 
->>> sorted(CHANGE_KEYS)
-['milestones_newly_met', 'milestones_newly_overdue', 'new_actions', 'new_figures', 'status_changes']
+A milestone is "newly <status>" when it has that status as of the new date
+and had another one (or did not exist) as of the old date; statuses are those
+of :mod:`analysis.measures.status`. "Newly missed" and "newly past,
+completion not reported" replace the former "newly overdue"; like the counts,
+they leave out disputed milestones (a data-quality contradiction puts their
+date in doubt).
+
+>>> CHANGE_KEYS[2:5]
+('milestones_newly_met', 'milestones_newly_missed', 'milestones_newly_past_unreported')
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.measures.core import milestone_status
+from analysis.measures.status import milestone_status
 
-CHANGE_KEYS = ("new_actions", "status_changes", "milestones_newly_met", "milestones_newly_overdue", "new_figures")
+CHANGE_KEYS = (
+    "new_actions",
+    "status_changes",
+    "milestones_newly_met",
+    "milestones_newly_missed",
+    "milestones_newly_past_unreported",
+    "new_figures",
+)
+#: Change key -> the milestone status it lists.
+NEWLY = {
+    "milestones_newly_met": "met",
+    "milestones_newly_missed": "missed",
+    "milestones_newly_past_unreported": "past_unreported",
+}
 COLUMNS = {
     "new_actions": ["action_id", "implementer_id", "kind", "description", "period_text", "lifecycle_status"],
     "status_changes": ["action_id", "implementer_id", "kind", "description", "old_status", "new_status"],
@@ -23,7 +44,15 @@ COLUMNS = {
         "achieved_on",
         "old_status",
     ],
-    "milestones_newly_overdue": ["milestone_id", "implementer_id", "description", "period_text", "end", "old_status"],
+    "milestones_newly_missed": ["milestone_id", "implementer_id", "description", "period_text", "end", "old_status"],
+    "milestones_newly_past_unreported": [
+        "milestone_id",
+        "implementer_id",
+        "description",
+        "period_text",
+        "end",
+        "old_status",
+    ],
     "new_figures": ["observation_id", "indicator_id", "implementer_id", "country", "election", "value", "old_value"],
 }
 
@@ -55,11 +84,11 @@ def changes_between(old_ds, new_ds, old_as_of, new_as_of, implementer: str | Non
     )
 
     old_m = milestone_status(mine(old_ds.milestones), old_as_of)[["milestone_id", "status"]]
-    new_m = milestone_status(mine(new_ds.milestones), new_as_of)
+    new_m = milestone_status(mine(new_ds.milestones), new_as_of, new_ds.data_quality)
     ms = new_m.merge(old_m.rename(columns={"status": "old_status"}), on="milestone_id", how="left")
     ms["old_status"] = ms["old_status"].fillna("")
-    for key, state in (("milestones_newly_met", "met"), ("milestones_newly_overdue", "overdue")):
-        hit = ms[(ms["status"] == state) & (ms["old_status"] != state)]
+    for key, state in NEWLY.items():
+        hit = ms[(ms["status"] == state) & (ms["old_status"] != state) & ~(ms["disputed"] & (state != "met"))]
         out[key] = hit.reindex(columns=COLUMNS[key]).reset_index(drop=True)
 
     old_o, new_o = mine(old_ds.observations), mine(new_ds.observations)

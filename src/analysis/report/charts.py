@@ -38,6 +38,9 @@ CHART_CONFIG = {"displayModeBar": False, "responsive": True}
 MANDATE_COLORS = {"action_reported": "#2e7d32", "planned_only": "#f9a825", "no_action_reported": "#c62828"}
 MILESTONE_COLORS = {
     "met": "#2e7d32",
+    "missed": "#c62828",
+    "past_unreported": "#e65100",
+    "in_progress": "#1565c0",
     "due": "#1565c0",
     "overdue": "#c62828",
     "not_yet_due": "#6a1b9a",

@@ -191,13 +191,13 @@ def implementer_actions(ds: Dataset, implementer: str, kind: str) -> pd.DataFram
 def implementer_milestones(ds: Dataset, implementer: str | None, as_of) -> pd.DataFrame:
     """Milestones (one implementer's, or all for None) with their status as of a date."""
     m = ds.milestones if implementer is None else ds.milestones[ds.milestones["implementer_id"] == implementer]
-    out = milestone_status(m, as_of)
+    out = milestone_status(m, as_of, ds.data_quality)
     return out.sort_values(["implementer_id", "start", "milestone_id"], na_position="last").reset_index(drop=True)
 
 
 def due_or_overdue(milestones: pd.DataFrame) -> pd.DataFrame:
-    """Rows of :func:`implementer_milestones` that are overdue or due, overdue first."""
-    order = {"overdue": 0, "due": 1}
+    """Rows of :func:`implementer_milestones` that are missed, past unreported or in progress, in that order."""
+    order = {"missed": 0, "past_unreported": 1, "in_progress": 2}
     out = milestones[milestones["status"].isin(order)].copy()
     out["_o"] = out["status"].map(order)
     return out.sort_values(["_o", "end", "milestone_id"]).drop(columns="_o").reset_index(drop=True)

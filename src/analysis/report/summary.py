@@ -24,7 +24,9 @@ def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = N
         "actions_carried_out",
         "actions_planned",
         "milestones",
-        "milestones_overdue",
+        "milestones_missed",
+        "milestones_past_unreported",
+        "milestones_disputed",
         "observations",
     ]
     heads = [
@@ -36,7 +38,9 @@ def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = N
         "carried out",
         "planned",
         "milestones",
-        "overdue",
+        "missed",
+        "past unreported",
+        "disputed",
         "figures",
     ]
     table = shown[cols].astype(str).values.tolist()
