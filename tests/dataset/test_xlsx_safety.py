@@ -62,13 +62,13 @@ def test_zip_bomb_by_declared_size_is_refused(tmp_path, monkeypatch):
     # 3 MB of zeros deflates to a few kB: ratio far above the limit.
     bad = rebuild(good, tmp_path / "zbomb.xlsx", extra={"xl/media/zeros.bin": b"\0" * (3 * 1024 * 1024)})
     assert "possible zip bomb" in refused(bad)
-    monkeypatch.setattr(xlsx_safety, "MAX_MEMBER_BYTES", 1000)
-    assert "declares" in refused(good)
+    with pytest.raises(XlsxRefused, match="declares"):
+        check_xlsx(good, xlsx_safety.Limits(member_bytes=1000))
 
 
 def test_too_many_members_is_refused(tmp_path):
     good = make_xlsx(tmp_path / "ok.xlsx")
-    extra = {f"xl/media/x{i}.txt": b"x" for i in range(xlsx_safety.MAX_MEMBERS + 1)}
+    extra = {f"xl/media/x{i}.txt": b"x" for i in range(xlsx_safety.FORM_LIMITS.members + 1)}
     assert "too many parts" in refused(rebuild(good, tmp_path / "many.xlsx", extra=extra))
 
 

@@ -7,25 +7,30 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import copy_excel_fixture
 
+from analysis.config import DataLayout
 from analysis.dataset.loading import load_dataset
 from analysis.errors import UsageError
 from analysis.excel.form import (
+    CELL_LIMIT,
     META_SHEET,
     TEMPLATE_VERSION,
     build_template,
     meta_fingerprint,
+    meta_join,
     raw_rows,
     row_fingerprint,
     write_template,
 )
+from analysis.store.secret import form_secret
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "excel"
 
 
 @pytest.fixture
 def form(tmp_path):
-    ds = load_dataset(FIX / "program")
+    ds = load_dataset(copy_excel_fixture(tmp_path))  # a copy: the form secret is made beside the data
     path = write_template(tmp_path / "form.xlsx", ds, "IACHR", "2007", "es")
     return ds, openpyxl.load_workbook(path)
 
@@ -92,7 +97,7 @@ def test_meta_records_fingerprints_of_master_rows(form):
     header, rows = {}, []
     for values in wb[META_SHEET].iter_rows(values_only=True):
         if values[0] == "row":
-            rows.append(list(values[:6]))
+            rows.append([v for v in values if v is not None])
         else:
             header[values[0]] = values[1]
     assert header["template_version"] == TEMPLATE_VERSION
@@ -103,7 +108,34 @@ def test_meta_records_fingerprints_of_master_rows(form):
         if table == "actions":
             assert fp == row_fingerprint(master[key])
             assert json.loads(shown)["action_id"] == key
-    assert meta_fingerprint(header, rows) == header["template_fingerprint"]
+    key = form_secret(DataLayout.of(ds.source), create=False)
+    assert meta_fingerprint(header, rows, key) == header["template_fingerprint"]
+    # keyed: without the secret nobody can recompute it
+    assert meta_fingerprint(header, rows, b"0" * 64) != header["template_fingerprint"]
+    assert (ds.source.parent / ".form-secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_secret_is_made_once_beside_the_data_and_never_in_the_form(form, tmp_path):
+    ds, wb = form
+    secret = (ds.source.parent / ".form-secret").read_bytes().strip()
+    assert len(secret) == 64
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            assert not any(secret.decode() in str(v) for v in row if v is not None)
+    assert form_secret(DataLayout.of(ds.source)) == secret  # the second use reads the same one
+
+
+def test_hidden_sheet_splits_long_values_so_they_round_trip(tmp_path):
+    data = copy_excel_fixture(tmp_path)
+    text = (data / "actions.csv").read_text(encoding="utf-8")
+    long = "x" * 70000
+    (data / "actions.csv").write_text(text.replace("Selecting a specialist", long + " Selecting a specialist"))
+    ds = load_dataset(data, validate=False)
+    wb = openpyxl.load_workbook(write_template(tmp_path / "f.xlsx", ds, "IACHR", "2007", "en"))
+    cells = [v for row in wb[META_SHEET].iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert max(len(v) for v in cells) <= CELL_LIMIT
+    joined = [meta_join(r[5:]) for r in wb[META_SHEET].iter_rows(values_only=True) if r[0] == "row"]
+    assert any(long in json.loads(j)["description"] for j in joined)
 
 
 def test_fingerprint_changes_when_a_master_row_changes():
@@ -112,14 +144,14 @@ def test_fingerprint_changes_when_a_master_row_changes():
     assert row_fingerprint(row) != row_fingerprint({**row, "lifecycle_status": "completed"})
 
 
-def test_unknown_implementer_is_a_usage_error():
-    ds = load_dataset(FIX / "program")
+def test_unknown_implementer_is_a_usage_error(tmp_path):
+    ds = load_dataset(copy_excel_fixture(tmp_path))
     with pytest.raises(UsageError, match="unknown implementer 'NOPE'"):
         build_template(ds, "NOPE", "2007")
 
 
 def test_implementer_without_actions_gets_an_empty_form(tmp_path):
-    ds = load_dataset(FIX / "program")
+    ds = load_dataset(copy_excel_fixture(tmp_path))
     wb = build_template(ds, "CIM", "2007", "en")
     assert wb["Actions"].cell(row=2, column=1).value is None
     assert wb["Mandates"].cell(row=2, column=1).value == "CIM-M1"

@@ -225,7 +225,7 @@ def test_crash_between_write_and_rename_leaves_master_intact(data, tmp_path, mon
 def test_two_ingests_cannot_interleave(data, tmp_path):
     filled = fill(make_form(data, tmp_path), tmp_path / "filled.xlsx", ROUND_TRIP)
     with ingest_lock(data):
-        with pytest.raises(IngestBusy, match="another ingest is running"):
+        with pytest.raises(IngestBusy, match="another command is writing this data"):
             ingest(filled, data)
 
 

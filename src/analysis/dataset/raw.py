@@ -70,6 +70,9 @@ def _read_csv_folder(folder: Path) -> dict[str, RawTable]:
 def _read_workbook(path: Path) -> dict[str, RawTable]:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
+    from analysis.dataset.xlsx_safety import DATA_LIMITS, check_xlsx
+
+    check_xlsx(path, DATA_LIMITS)  # bounded cost: absurd or hostile files refused before calamine reads them
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except (CalamineError, PasswordError, XmlError, ZipError, OSError, ValueError) as exc:

@@ -13,7 +13,18 @@ plain line each, everything that is not a small, plain, unencrypted workbook:
 * a zip without ``[Content_Types].xml`` and ``xl/workbook.xml``;
 * macros (``xl/vbaProject.bin``);
 * an XML part with a DTD or entity declarations (billion laughs, external
-  entities), parsed with ``defusedxml``, or XML that does not parse.
+  entities), or XML that does not parse;
+* absurd sheets: a declared ``<dimension>``, a row or cell address, or a
+  ``ref`` range (merged cells, hyperlinks, filters) beyond the row and column
+  limits, or more cells or XML elements in all than the limits allow.
+
+Every XML part is read once, streamed through expat (no tree is built), with
+the uncompressed bytes counted as they are read and capped at the declared
+size and the limit. Nothing here reads a cell by address over a declared
+range, so a file within the size limit costs seconds and little memory
+whatever it declares. Two sets of limits: :data:`FORM_LIMITS` for report
+forms (a few hundred rows), :data:`DATA_LIMITS` for a data workbook
+(``validate --data``, ``export --data``).
 
 After the check, :func:`harden_xml` calls ``defusedxml.defuse_stdlib()`` so
 that whatever XML parsing follows is protected too (openpyxl also uses
@@ -31,24 +42,42 @@ the file is not an .xlsx workbook (it is not a zip archive); save the form as 'E
 
 from __future__ import annotations
 
+import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.errors import DataError, Problem
 
-# Limits. A filled-in submission form is a few hundred kB; these leave room
-# for large but honest workbooks while refusing bombs before inflating them.
-MAX_FILE_BYTES = 20 * 1024 * 1024  # the .xlsx file itself
-MAX_MEMBERS = 500  # zip entries
-MAX_MEMBER_BYTES = 50 * 1024 * 1024  # declared uncompressed size of one entry
-MAX_TOTAL_BYTES = 200 * 1024 * 1024  # declared uncompressed size of all entries
-MAX_RATIO = 200  # uncompressed / compressed, for entries over RATIO_FLOOR
+
+@dataclass(frozen=True)
+class Limits:
+    """What a workbook may hold before it is refused unread."""
+
+    file_bytes: int = 20 * 1024 * 1024  # the .xlsx file itself
+    members: int = 500  # zip entries
+    member_bytes: int = 50 * 1024 * 1024  # uncompressed size of one entry (declared, and as read)
+    total_bytes: int = 100 * 1024 * 1024  # uncompressed size of all entries
+    ratio: int = 200  # uncompressed / compressed, for entries over RATIO_FLOOR
+    rows: int = 100_000  # highest row number in a sheet
+    cols: int = 200  # highest column number in a sheet
+    cells: int = 1_000_000  # cells in all sheets
+    elements: int = 5_000_000  # XML elements in all parts
+
+
+# A filled-in form is a few hundred rows and a few hundred kB.
+FORM_LIMITS = Limits(
+    file_bytes=10 * 1024 * 1024, total_bytes=40 * 1024 * 1024, rows=20_000, cols=50, cells=100_000, elements=600_000
+)
+# The program's tables as one workbook: thousands of rows, tens of columns.
+DATA_LIMITS = Limits()
 RATIO_FLOOR = 1024 * 1024  # small entries may compress very well (empty sheets)
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = (b"PK\x03\x04",)
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 FIX = "save the form as 'Excel Workbook (.xlsx)' and send it again"
+CELL_REF = re.compile(r"\$?([A-Za-z]{1,7})?\$?(\d{1,12})?")
 
 
 class XlsxRefused(DataError):
@@ -59,8 +88,8 @@ def _refuse(path: Path, message: str, value=None) -> XlsxRefused:
     return XlsxRefused(Problem(message, file=str(path), value=value))
 
 
-def check_xlsx(path: Path | str) -> None:
-    """Raise :class:`XlsxRefused` (one problem) unless ``path`` is a plain, safe .xlsx."""
+def check_xlsx(path: Path | str, limits: Limits = FORM_LIMITS) -> None:
+    """Raise :class:`XlsxRefused` (one problem) unless ``path`` is a plain, safe .xlsx within ``limits``."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -78,12 +107,12 @@ def check_xlsx(path: Path | str) -> None:
         )
     if not head.startswith(ZIP_MAGIC):
         raise _refuse(path, "the file is not an .xlsx workbook (it is not a zip archive); " + FIX)
-    if size > MAX_FILE_BYTES:
-        raise _refuse(path, f"the file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
+    if size > limits.file_bytes:
+        raise _refuse(path, f"the file is too large ({size} bytes; the limit is {limits.file_bytes})")
     try:
         with zipfile.ZipFile(path) as zf:
-            _check_members(path, zf)
-            _check_xml_parts(path, zf)
+            _check_members(path, zf, limits)
+            _check_xml_parts(path, zf, limits)
     except XlsxRefused:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
@@ -95,12 +124,12 @@ def _short(exc: Exception) -> str:
     return text.splitlines()[0][:120]
 
 
-def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
+def _check_members(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
     infos = zf.infolist()
-    if len(infos) > MAX_MEMBERS:
+    if len(infos) > limits.members:
         raise _refuse(
             path,
-            f"the archive has too many parts ({len(infos)}; the limit is {MAX_MEMBERS}), "
+            f"the archive has too many parts ({len(infos)}; the limit is {limits.members}), "
             "refused as a possible zip bomb",
         )
     total = 0
@@ -109,24 +138,24 @@ def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
         names.add(info.filename)
         if info.flag_bits & 0x1:
             raise _refuse(path, "the archive is encrypted; remove the password and " + FIX, info.filename)
-        if info.file_size > MAX_MEMBER_BYTES:
+        if info.file_size > limits.member_bytes:
             raise _refuse(
                 path,
                 f"the part '{info.filename}' declares {info.file_size} bytes uncompressed "
-                f"(the limit is {MAX_MEMBER_BYTES}), refused as a possible zip bomb",
+                f"(the limit is {limits.member_bytes}), refused as a possible zip bomb",
             )
         total += info.file_size
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        if info.file_size > RATIO_FLOOR and info.file_size > limits.ratio * max(info.compress_size, 1):
             raise _refuse(
                 path,
                 f"the part '{info.filename}' compresses {info.file_size // max(info.compress_size, 1)}:1 "
-                f"(the limit is {MAX_RATIO}:1), refused as a possible zip bomb",
+                f"(the limit is {limits.ratio}:1), refused as a possible zip bomb",
             )
-    if total > MAX_TOTAL_BYTES:
+    if total > limits.total_bytes:
         raise _refuse(
             path,
             f"the archive declares {total} bytes uncompressed in total "
-            f"(the limit is {MAX_TOTAL_BYTES}), refused as a possible zip bomb",
+            f"(the limit is {limits.total_bytes}), refused as a possible zip bomb",
         )
     missing = [p for p in REQUIRED_PARTS if p not in names]
     if missing:
@@ -135,27 +164,111 @@ def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
         raise _refuse(path, "the workbook contains macros, which are not accepted; " + FIX)
 
 
-def _check_xml_parts(path: Path, zf: zipfile.ZipFile) -> None:
-    from xml.etree.ElementTree import ParseError
+class _Scan:
+    """Counts and bounds what the XML parts hold, element by element, as expat reads them."""
 
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import iterparse
+    def __init__(self, path: Path, limits: Limits):
+        self.path, self.limits = path, limits
+        self.cells = self.elements = 0
+        self.part = ""
 
+    def start(self, name: str, attrs: dict) -> None:
+        self.elements += 1
+        if self.elements > self.limits.elements:
+            raise self._absurd(f"holds more than {self.limits.elements} XML elements")
+        if not self.part.startswith("xl/worksheets/"):
+            return
+        local = name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+        if local == "c":
+            self.cells += 1
+            if self.cells > self.limits.cells:
+                raise self._absurd(f"holds more than {self.limits.cells} cells")
+        for key in ("r", "ref"):
+            if key in attrs:
+                self._check_ref(local, attrs[key])
+
+    def _check_ref(self, element: str, ref: str) -> None:
+        for corner in ref.replace(" ", ":").split(":"):
+            m = CELL_REF.fullmatch(corner)
+            if not m:
+                continue
+            col, row = m.group(1), m.group(2)
+            if row and int(row) > self.limits.rows:
+                raise self._absurd(f"reaches row {row} (<{element} {ref}>; the limit is {self.limits.rows})")
+            if col and _col_number(col) > self.limits.cols:
+                raise self._absurd(f"reaches column {col.upper()} (<{element} {ref}>; the limit is {self.limits.cols})")
+
+    def _absurd(self, what: str) -> XlsxRefused:
+        return _refuse(self.path, f"the part '{self.part}' {what}, refused as absurd for this file; " + FIX)
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+class _Capped:
+    """A file-like view of a zip member that refuses to yield more than ``cap`` bytes."""
+
+    def __init__(self, fh, cap: int, refuse):
+        self.fh, self.left, self.refuse = fh, cap, refuse
+
+    def read(self, n: int = 65536) -> bytes:
+        data = self.fh.read(min(n, 1 << 20) if n and n > 0 else 1 << 20)
+        self.left -= len(data)
+        if self.left < 0:
+            raise self.refuse()
+        return data
+
+
+def _forbid(what: str):
+    def handler(*_args):
+        raise _Forbidden(what)
+
+    return handler
+
+
+class _Forbidden(Exception):
+    pass
+
+
+def _check_xml_parts(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
+    from xml.parsers import expat
+
+    scan = _Scan(path, limits)
+    total = limits.total_bytes
     for info in zf.infolist():
         if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
+        scan.part = info.filename
+        parser = expat.ParserCreate()
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartDoctypeDeclHandler = _forbid("DTD")
+        parser.EntityDeclHandler = _forbid("entity")
+        parser.UnparsedEntityDeclHandler = _forbid("entity")
+        parser.ExternalEntityRefHandler = _forbid("external entity")
+        parser.StartElementHandler = scan.start
+        cap = min(info.file_size, limits.member_bytes, total)
+
+        def too_big(name=info.filename):
+            return _refuse(
+                path, f"the part '{name}' inflates past its declared size or the limit; refused as a zip bomb"
+            )
+
         try:
             with zf.open(info) as fh:
-                for _ in iterparse(fh, forbid_dtd=True, forbid_entities=True, forbid_external=True):
-                    pass
-        except DefusedXmlException:
+                parser.ParseFile(_Capped(fh, cap, too_big))
+        except _Forbidden:
             raise _refuse(
                 path,
                 f"the part '{info.filename}' declares a DTD or entities "
                 "(a possible XML bomb or external-entity attack); refused",
             ) from None
-        except ParseError as exc:
+        except expat.ExpatError as exc:
             raise _refuse(path, f"the part '{info.filename}' is not well-formed XML ({_short(exc)}); " + FIX) from None
+        total -= info.file_size
 
 
 def harden_xml() -> None:

@@ -180,11 +180,28 @@ def row_fingerprint(row: dict) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def meta_fingerprint(header: dict, rows: list[list]) -> str:
-    """SHA-256 over the meta header (without the fingerprint) and every row entry."""
+def meta_fingerprint(header: dict, rows: list[list], key: bytes) -> str:
+    """HMAC-SHA256, keyed with the data folder's secret, over the meta header (without it) and every row entry."""
+    from analysis.store.secret import keyed_digest
+
     head = {k: v for k, v in header.items() if k != "template_fingerprint"}
     payload = json.dumps([head, rows], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return keyed_digest(key, payload.encode("utf-8"))
+
+
+# A cell holds at most 32,767 characters; longer hidden-sheet values are split
+# over several cells (and joined on reading) so that nothing is cut by Excel.
+CELL_LIMIT = 32767
+META_CHUNK = 30000
+
+
+def meta_cells(value: str) -> list[str]:
+    """``value`` in pieces that each fit a cell; :func:`meta_join` puts them back together."""
+    return [value[i : i + META_CHUNK] for i in range(0, len(value), META_CHUNK)] or [""]
+
+
+def meta_join(cells) -> str:
+    return "".join("" if c is None else str(c) for c in cells)
 
 
 def raw_rows(raw_table, key: str) -> dict[str, dict]:
@@ -264,8 +281,13 @@ def build_template(
     lang: str = "en",
     generated: dt.datetime | None = None,
     blank_rows: int = BLANK_ROWS,
+    secret: bytes | None = None,
 ) -> Workbook:
-    """The report form for ``implementer`` and meeting ``meeting_id``."""
+    """The report form for ``implementer`` and meeting ``meeting_id``.
+
+    ``secret`` keys the hidden sheet's fingerprint; by default the secret of
+    the data folder ``ds`` was read from (:mod:`analysis.store.secret`).
+    """
     if lang not in TEXT:
         raise UsageError(f"unknown language {lang!r}; use en or es")
     impl = ds.implementers[ds.implementers["implementer_id"] == implementer]
@@ -326,7 +348,7 @@ def build_template(
                 r,
                 p["action_id"],
                 p["_fingerprint"],
-                json.dumps({k: v for k, v in p.items() if k != "_fingerprint"}, ensure_ascii=False),
+                *meta_cells(json.dumps({k: v for k, v in p.items() if k != "_fingerprint"}, ensure_ascii=False)),
             ]
         )
     first_blank = r + 1
@@ -369,7 +391,7 @@ def build_template(
                 r,
                 p["milestone_id"],
                 p["_fingerprint"],
-                json.dumps({k: v for k, v in p.items() if k != "_fingerprint"}, ensure_ascii=False),
+                *meta_cells(json.dumps({k: v for k, v in p.items() if k != "_fingerprint"}, ensure_ascii=False)),
             ]
         )
     if content.milestones:
@@ -400,14 +422,21 @@ def build_template(
         "first_blank_row": str(first_blank),
         "sheets": json.dumps(sheets, ensure_ascii=False, sort_keys=True),
     }
-    header["template_fingerprint"] = meta_fingerprint(header, meta_rows)
+    if secret is None:
+        from analysis.config import DataLayout
+        from analysis.store.secret import form_secret
+
+        secret = form_secret(DataLayout.of(ds.source))
+    header["template_fingerprint"] = meta_fingerprint(header, meta_rows, secret)
     meta = wb.create_sheet(META_SHEET)
     for i, (k, v) in enumerate(header.items(), start=1):
         meta.cell(row=i, column=1, value=k)
         set_value(meta.cell(row=i, column=2), v)
     for i, row in enumerate(meta_rows, start=len(header) + 1):
         for j, v in enumerate(row, start=1):
-            set_value(meta.cell(row=i, column=j), v)
+            meta.cell(row=i, column=j).value = v  # plain values: JSON text or ints, never a formula
+            if isinstance(v, str):
+                meta.cell(row=i, column=j).data_type = "s"
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
     wb.active = 0

@@ -3,8 +3,8 @@
 Columns: ``time`` (UTC, ISO 8601), ``submission`` (file name as received),
 ``submission_sha256``, ``meeting``, ``table``, ``key``, ``column``, ``old``,
 ``new``. A new row is logged as one line per non-empty column (old value
-empty). The file is only ever opened in append mode; each batch is written
-with one ``write`` call, flushed and fsynced.
+empty). The file is only ever appended to; each batch is written with one
+``write`` call, flushed and fsynced, and a failed append is cut back.
 
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "changelog.csv"
@@ -16,15 +16,16 @@ with one ``write`` call, flushed and fsynced.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-import os
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.errors import DataError, Problem
+from analysis.store import atomic
 
 
 @dataclass(frozen=True)
@@ -43,23 +44,36 @@ class LogEntry:
 COLUMNS = tuple(f.name for f in fields(LogEntry))
 
 
-def append_changes(path: Path | str, entries: list[LogEntry]) -> int:
-    """Append ``entries`` to the log (creating it with a header); return how many were written."""
+def log_bytes(path: Path | str, entries: list[LogEntry]) -> bytes:
+    """The bytes that append ``entries`` to the log at ``path`` (with the header if the log is new or empty)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    new_file = not path.exists() or path.stat().st_size == 0
-    if new_file:
+    if not path.exists() or path.stat().st_size == 0:
         w.writerow(COLUMNS)
     for e in entries:
         w.writerow(astuple(e))
-    if not entries and not new_file:
+    return buf.getvalue().encode("utf-8")
+
+
+def append_changes(path: Path | str, entries: list[LogEntry]) -> int:
+    """Append ``entries`` to the log (creating it with a header); return how many were written.
+
+    One write, flushed and fsynced. If it fails (disk full), the log is cut
+    back to its old size, so it never ends in a torn record. Ingest does not
+    call this: it appends through the journal (:mod:`analysis.store.journal`).
+    """
+    path = Path(path)
+    data = log_bytes(path, entries)
+    if not data:
         return 0
-    with open(path, "a", encoding="utf-8", newline="") as fh:
-        fh.write(buf.getvalue())
-        fh.flush()
-        os.fsync(fh.fileno())
+    size = path.stat().st_size if path.exists() else 0
+    try:
+        atomic.append(path, data)
+    except OSError:
+        with contextlib.suppress(OSError):
+            atomic.truncate(path, size)
+        raise
     return len(entries)
 
 

@@ -20,13 +20,10 @@ Two kinds of CSV, two rules:
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
-import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -96,42 +93,28 @@ def backup_tables(folder: Path, names: list[str], stamp: str | None = None) -> P
     return dest
 
 
-def write_tables(folder: Path | str, frames: Mapping[str, pd.DataFrame]) -> Path:
-    """Replace several master tables as one unit; return the backup folder.
+def write_tables(
+    folder: Path | str,
+    frames: Mapping[str, pd.DataFrame],
+    log_append: bytes = b"",
+    log_path: Path | str | None = None,
+) -> Path:
+    """Replace several master tables and append to the change log, as one unit; return the backup folder.
 
-    The current files are first copied to ``.previous/<timestamp>/``. All new
-    files are then written to temporary files next to their targets (flushed
-    and fsynced) and only then renamed over them. If anything fails before or
-    during the renames, the files already replaced are restored from the
-    backup, so the master is either all old or all new.
+    The current files are first copied to ``.previous/<timestamp>/`` (for
+    people; recovery does not need them). The new tables and the log lines
+    then go through the redo journal (:func:`analysis.store.journal.commit`):
+    the master and the log are all old or all new, even after a crash. The
+    caller holds :func:`analysis.store.journal.data_lock`.
     """
+    from analysis.config import DataLayout
+    from analysis.store import journal
+
     folder = Path(folder)
-    names = list(frames)
-    backup = backup_tables(folder, names)
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name in names:
-            target = folder / f"{name}.csv"
-            text = table_csv_text(frames[name], TABLES[name].column_names)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            staged.append((Path(tmp), target))
-        done: list[Path] = []
-        try:
-            for tmp, target in staged:
-                os.replace(tmp, target)
-                done.append(target)
-        except BaseException:
-            for target in done:
-                saved = backup / target.name
-                if saved.exists():
-                    shutil.copyfile(saved, target)
-            raise
-    finally:
-        for tmp, _ in staged:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+    backup = backup_tables(folder, list(frames))
+    new = {
+        folder / f"{name}.csv": table_csv_text(frame, TABLES[name].column_names).encode("utf-8")
+        for name, frame in frames.items()
+    }
+    journal.commit(DataLayout.of(folder), new, log_append, Path(log_path) if log_path else None)
     return backup
