@@ -321,6 +321,12 @@ DATA_QUALITY = Table(
         *_source(),
         Column("section_b", "text", doc="Section of the second passage, for contradictions."),
         Column("excerpt_b", "text", doc="Verbatim second passage, for contradictions."),
+        Column(
+            "settled",
+            "text",
+            doc="For a contradiction settled in the data: how and why. Empty = both readings kept, and no field of "
+            "the flagged rows may take a side (validation checks it).",
+        ),
     ),
 )
 

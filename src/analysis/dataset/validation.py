@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from analysis.common.dates import is_iso_date
+from analysis.dataset.crossrefs import check_crossrefs
 from analysis.dataset.raw import RawTable
 from analysis.dataset.schema import TABLE_ORDER, TABLES, Column
 from analysis.errors import Problem
@@ -68,6 +69,7 @@ def validate_raw(raw: dict[str, RawTable], source: Path | str | None = None) -> 
     problems.extend(_check_row_lists(raw))
     problems.extend(_check_figures(raw))
     problems.extend(_check_periods(raw))
+    problems.extend(check_crossrefs(raw))
     return problems
 
 
