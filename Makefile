@@ -39,8 +39,9 @@ validate: setup
 summary: setup
 	$(PY) -m analysis summary
 
+# Jupyter refuses to start as root without --allow-root (containers, CI): pass it only then.
 lab: setup
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 benchmark: setup system-deps
 	$(PY) benchmarks/bench_run.py

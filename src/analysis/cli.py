@@ -1,51 +1,108 @@
-"""The command line: a thin shell over the library.
+"""The command line, ``analysis`` or ``python -m analysis``: a thin click shell over the library.
 
-Each command is a function ``cmd_<name>(args) -> int`` registered with
-:func:`command`. Library errors (:class:`AnalysisError`) become one plain
-line per problem on stderr and exit code 1, never a traceback.
+Exit codes, the same for every command:
+
+- 0: done;
+- 1: bad data or a failed step: :class:`~analysis.errors.DataError` and
+  :class:`~analysis.errors.AnalysisError` (and an operating-system error
+  such as a read-only folder) become one plain ``error:`` line per problem
+  on stderr, never a traceback;
+- 2: a usage error: click's own (unknown command or option, with "did you
+  mean"; a bad value) and :class:`~analysis.errors.UsageError`;
+- 130: interrupted (Ctrl-C).
+
+Shell completion: ``eval "$(_ANALYSIS_COMPLETE=bash_source analysis)"``
+(``zsh_source``, ``fish_source`` for other shells).
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
+import errno
 
-from analysis.commands.registry import _COMMANDS
-from analysis.errors import AnalysisError, DataError
+import click
+
+from analysis import __version__
+from analysis.commands import SECTIONS
+from analysis.commands.output import error, verbosity_options
+from analysis.errors import AnalysisError, DataError, UsageError
+
+COMPLETE_VAR = "_ANALYSIS_COMPLETE"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis",
-        description="Data, reports and submissions of the OAS Inter-American Program on the human rights of migrants.",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, help_, arguments, fn in _COMMANDS:
-        p = sub.add_parser(name, help=help_, description=help_)
-        arguments(p)
-        p.set_defaults(func=fn)
-    return parser
+class AnalysisGroup(click.Group):
+    """Commands listed by section in ``--help``; library errors turned into lines and exit codes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections: list[tuple[str, list[str]]] = []
+
+    def add_section(self, title: str, commands) -> None:
+        for command in commands:
+            self.add_command(command)
+        self.sections.append((title, [c.name for c in commands]))
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for _, names in self.sections for name in names]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        for title, names in self.sections:
+            rows = [(name, self.commands[name].get_short_help_str(limit=200)) for name in names]
+            with formatter.section(title):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            rv = super().invoke(ctx)
+        except DataError as exc:
+            for problem in exc.problems:
+                error(str(problem))
+            n = len(exc.problems)
+            click.echo(f"{n} problem{'s' if n != 1 else ''} found.", err=True)
+            raise click.exceptions.Exit(1) from None
+        except UsageError as exc:
+            error(str(exc))
+            raise click.exceptions.Exit(2) from None
+        except AnalysisError as exc:
+            error(str(exc))
+            raise click.exceptions.Exit(1) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # the reader went away (``| head``): click handles it
+                raise
+            error(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))
+            raise click.exceptions.Exit(1) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            raise click.exceptions.Exit(130) from None
+        if isinstance(rv, int) and rv:
+            raise click.exceptions.Exit(rv)
+        return rv
+
+
+@click.group(
+    cls=AnalysisGroup,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="Run 'python -m analysis COMMAND --help' for a command's options and examples.",
+)
+@click.version_option(__version__, "-V", "--version", prog_name="analysis", message="%(prog)s %(version)s")
+@verbosity_options
+def cli() -> None:
+    """Data, reports and submissions of the OAS Inter-American Program on the human rights of migrants.
+
+    Exit codes: 0 done, 1 bad data or a failed step, 2 a usage error.
+    """
+
+
+for _title, _commands in SECTIONS:
+    cli.add_section(_title, _commands)
 
 
 def main(argv: list[str] | None = None) -> int:
-    from analysis import commands  # noqa: F401  (registers the commands)
-
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+    """Run the command line on ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     try:
-        return int(args.func(args) or 0)
-    except DataError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        n = len(exc.problems)
-        print(f"{n} problem{'s' if n != 1 else ''} found.", file=sys.stderr)
+        cli.main(args=argv, complete_var=COMPLETE_VAR)
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
         return 1
-    except AnalysisError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return 0

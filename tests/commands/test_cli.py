@@ -1,37 +1,141 @@
-"""The CLI: every command has --help and is in the README; validate on the shipped data exits 0."""
+"""The CLI shell: help, groups, version, verbosity, "did you mean", and one exit code per kind of error.
+
+Most cases use click's CliRunner (in-process, fast); the entry points
+(``python -m analysis`` and the ``analysis`` console script) and shell
+completion run as real subprocesses.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from conftest import run_cli
 
-from analysis import config
-from analysis.cli import _COMMANDS, build_parser
+from analysis import __version__, config
+from analysis.cli import cli
+
+PROG = "python -m analysis"
+CONSOLE_SCRIPT = Path(sys.executable).parent / "analysis"
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args], prog_name=PROG)
 
 
 def command_names() -> list[str]:
-    from analysis import commands  # noqa: F401
-
-    build_parser()
-    return [name for name, *_ in _COMMANDS]
+    return cli.list_commands(None)
 
 
-def test_there_are_commands():
-    assert {"validate", "summary"} <= set(command_names())
+def test_every_existing_command_is_there():
+    expected = {"validate", "summary", "schema-doc", "run", "export", "template", "ingest", "changes", "snapshot"}
+    assert expected | {"serve"} == set(command_names())
 
 
 @pytest.mark.parametrize("name", command_names())
-def test_every_command_has_help(name):
-    result = run_cli(name, "--help")
-    assert result.returncode == 0
-    assert f"python -m analysis {name}" in result.stdout
-    assert len(result.stdout.splitlines()) >= 3
+def test_every_command_has_help_with_an_example(name):
+    result = invoke(name, "--help")
+    assert result.exit_code == 0, result.output
+    assert f"Usage: {PROG} {name}" in result.output
+    examples = result.output.split("Examples:", 1)[1]
+    assert f"{PROG} {name}" in examples
 
 
 @pytest.mark.parametrize("name", command_names())
 def test_every_command_is_in_the_readme(name):
     readme = (config.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
     assert f"python -m analysis {name}" in readme
+
+
+def test_help_lists_commands_in_groups():
+    out = invoke("--help").output
+    data, reports, cycle = (out.index(h) for h in ("Data commands:", "Report commands:", "Follow-up cycle commands:"))
+    assert data < out.index("  validate ") < reports < out.index("  run ") < out.index("  serve ") < cycle
+    assert cycle < out.index("  ingest ")
+
+
+def test_version():
+    for flag in ("--version", "-V"):
+        result = invoke(flag)
+        assert result.exit_code == 0 and result.output.strip() == f"analysis {__version__}"
+
+
+def test_no_command_prints_help_and_is_a_usage_error():
+    result = invoke()
+    assert result.exit_code == 2 and "validate" in result.output and "Usage:" in result.output
+
+
+def test_unknown_command_suggests_the_closest():
+    result = invoke("valdate")
+    assert result.exit_code == 2
+    assert "No such command 'valdate'" in result.output and "Did you mean 'validate'?" in result.output
+
+
+def test_unknown_option_suggests_the_closest():
+    result = invoke("summary", "--meetng", "2007")
+    assert result.exit_code == 2 and "No such option '--meetng'" in result.output and "--meeting" in result.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("summary", "--as-of", "2007-13-01"), "does not match the format"),
+        (("summary", "--meeting", "1999"), "error: unknown meeting '1999'"),
+        (("validate", "no/such/folder"), "does not exist"),
+        (("run", "--jobs", "-1"), "--jobs"),
+        (("run", "--lang", "xx"), "unknown language 'xx'"),
+        (("export", "--out", "x.xlsx", "--lang", "xx"), "unknown language 'xx'"),
+        (("template", "--meeting", "2007", "--out", "x.xlsx"), "Missing option '--implementer'"),
+        (("-q", "validate", "-v"), "cannot be used together"),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_bad_data_is_one_line_per_problem_and_exit_1(mini):
+    table = mini / "implementers.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    table.write_text("".join(lines + lines[1:3]), encoding="utf-8")  # two ids used twice
+    result = invoke("validate", mini, "--no-sources")
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) >= 2 and all("implementers.csv, row " in line for line in errors), result.output
+    assert result.output.rstrip().endswith(f"{len(errors)} problems found.")
+    assert "Traceback" not in result.output
+
+
+def test_an_operating_system_error_is_one_line_and_exit_1(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = invoke("export", "--format", "csv", "--out", blocker / "csv")
+    assert result.exit_code == 1, result.output
+    assert [line for line in result.output.splitlines() if line.startswith("error: ")], result.output
+    assert "Traceback" not in result.output
+
+
+def test_quiet_and_verbose():
+    normal = invoke("validate", "--no-sources")
+    quiet = invoke("-q", "validate", "--no-sources")
+    verbose = invoke("validate", "--no-sources", "--verbose")
+    assert normal.exit_code == quiet.exit_code == verbose.exit_code == 0
+    assert "are valid" in normal.output and quiet.output == ""
+    assert "excerpts not checked (--no-sources)" in verbose.output and "are valid" in verbose.output
+
+
+def test_quiet_keeps_the_result():
+    result = invoke("summary", "-q")
+    assert result.exit_code == 0 and "IACHR" in result.output and "total" in result.output
+
+
+# ---------------------------------------------------------------- real processes
 
 
 def test_validate_shipped_data_exits_0():
@@ -46,6 +150,32 @@ def test_summary_counts_by_implementer():
     assert "IACHR" in result.stdout and "total" in result.stdout
 
 
-def test_no_command_prints_usage():
-    result = run_cli()
-    assert result.returncode == 2 and "validate" in result.stdout
+def test_python_m_usage_error_exits_2():
+    result = run_cli("summary", "--as-of", "someday")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"Usage: {PROG} summary")
+
+
+@pytest.mark.skipif(not CONSOLE_SCRIPT.exists(), reason="the package is not installed (pip install -e .)")
+def test_console_script():
+    env = {**os.environ, "PYTHONPATH": str(config.PROJ_ROOT / "src")}
+    result = subprocess.run(
+        [str(CONSOLE_SCRIPT), "--version"], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert result.returncode == 0 and result.stdout.strip() == f"analysis {__version__}"
+    helped = subprocess.run(
+        [str(CONSOLE_SCRIPT), "validate", "--help"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert helped.returncode == 0 and helped.stdout.startswith("Usage: analysis validate")
+
+
+@pytest.mark.skipif(not CONSOLE_SCRIPT.exists(), reason="the package is not installed (pip install -e .)")
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is needed to try the completion")
+def test_bash_completion(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(config.PROJ_ROOT / "src"), "_ANALYSIS_COMPLETE": "bash_source"}
+    script = subprocess.run([str(CONSOLE_SCRIPT)], capture_output=True, text=True, env=env, timeout=120)
+    assert script.returncode == 0 and "complete -o nosort -F _analysis_completion analysis" in script.stdout
+    # What bash asks when a user types "analysis val<TAB>":
+    env.update(_ANALYSIS_COMPLETE="bash_complete", COMP_WORDS="analysis val", COMP_CWORD="1")
+    answer = subprocess.run([str(CONSOLE_SCRIPT)], capture_output=True, text=True, env=env, timeout=120)
+    assert answer.returncode == 0 and "plain,validate" in answer.stdout.splitlines()

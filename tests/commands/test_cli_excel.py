@@ -210,13 +210,14 @@ def test_changes_without_an_earlier_snapshot(data):
 
 def test_template_for_unknown_implementer(data, tmp_path):
     r = cli("template", "--implementer", "NOPE", "--meeting", "2007", "--out", tmp_path / "x.xlsx", "--data", data)
-    assert r.returncode == 1 and "unknown implementer 'NOPE'" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "unknown implementer 'NOPE'" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 def test_every_command_has_help():
     for name in ("export", "template", "ingest", "changes", "snapshot"):
         r = cli(name, "--help")
-        assert r.returncode == 0 and "usage:" in r.stdout
+        assert r.returncode == 0 and f"Usage: python -m analysis {name}" in r.stdout and "Examples:" in r.stdout
 
 
 def test_every_command_is_documented():

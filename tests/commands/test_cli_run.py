@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +51,7 @@ def test_run_html_for_one_implementer(tmp_path):
 
 def test_pdf_without_browser_is_a_clear_error(tmp_path):
     res = run(*FIXTURE_ARGS, "--format", "pdf", "--out", str(tmp_path), env={"OAS_CHROMIUM": str(tmp_path / "none")})
-    assert res.returncode == 1
+    assert res.returncode == 2
     assert res.stderr.startswith("error: --format pdf needs Chromium") and "OAS_CHROMIUM" in res.stderr
     assert "Traceback" not in res.stderr
     assert not (tmp_path / "2006").exists()
@@ -78,19 +79,58 @@ def test_default_format_without_browser_renders_html_and_says_why(tmp_path):
     "args, message",
     [
         (("--meeting", "1999"), "unknown meeting '1999'"),
-        (("--lang", "fr"), "unknown language 'fr'"),
+        (("--lang", "en,xx"), "unknown language 'xx'"),
         (("--format", "docx"), "unknown format 'docx'"),
         (("--implementer", "NOPE", "--format", "html"), "unknown implementer 'NOPE'"),
-        (("--jobs", "-1"), "--jobs must be"),
+        (("--jobs", "-1"), "--jobs"),
+        (("--notebooks", "/no/such/folder"), "does not exist"),
     ],
 )
-def test_bad_options_are_one_line_errors(tmp_path, args, message):
+def test_bad_options_are_usage_errors_and_write_nothing(tmp_path, args, message):
     base = dict(zip(FIXTURE_ARGS[::2], FIXTURE_ARGS[1::2]))
     for flag, value in zip(args[::2], args[1::2]):
         base[flag] = value
-    res = run(*[x for kv in base.items() for x in kv], "--out", str(tmp_path))
-    assert res.returncode == 1
+    out = tmp_path / "out"
+    res = run(*[x for kv in base.items() for x in kv], "--out", str(out))
+    assert res.returncode == 2, res.stderr
     assert message in res.stderr and "Traceback" not in res.stderr
+    assert not out.exists()
+
+
+def test_out_that_is_a_file_is_refused(tmp_path):
+    blocker = tmp_path / "reports"
+    blocker.write_text("a file", encoding="utf-8")
+    res = run(*FIXTURE_ARGS, "--format", "html", "--out", str(blocker / "sub"))
+    assert res.returncode == 2 and "is a file, not a folder" in res.stderr and "Traceback" not in res.stderr
+    assert blocker.read_text(encoding="utf-8") == "a file"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("bad", [("--implementer", "NOPE"), ("--lang", "xx"), ("--format", "pdf,docx")])
+def test_run_on_the_master_data_writes_no_snapshot_before_checking_its_options(tmp_path, bad):
+    """A copy of the project, so that its data/program is the master the run would snapshot."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        ROOT / "src" / "analysis", project / "src" / "analysis", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copytree(ROOT / "data", project / "data", ignore=shutil.ignore_patterns("snapshots", "submissions"))
+    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    before = _tree(project / "data")
+    res = subprocess.run(
+        [sys.executable, "-m", "analysis", "run", "--meeting", "2006", *bad],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(project / "src")},
+        timeout=600,
+    )
+    assert res.returncode == 2, res.stderr
+    assert "Traceback" not in res.stderr
+    assert _tree(project / "data") == before
+    assert not (project / "reports").exists()
 
 
 def test_bad_data_is_reported_without_traceback(tmp_path):

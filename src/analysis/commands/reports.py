@@ -1,102 +1,180 @@
-"""CLI commands for reports (see analysis.cli.command)."""
+"""Report commands: run (serve is in :mod:`analysis.commands.serve`).
+
+Every argument is checked before anything is written: a wrong option, an
+unknown implementer or an output folder that cannot be written stops the
+command before the run keeps a data snapshot or creates a folder.
+"""
 
 from __future__ import annotations
 
-import argparse
-import sys
+import os
 from pathlib import Path
 
-from analysis.commands.registry import command
+import click
+
+from analysis.commands.options import CommaList, data_option, examples
+from analysis.commands.output import NORMAL, QUIET, VERBOSE, detail, note, result, verbosity, verbosity_options
 from analysis.errors import UsageError
 
 
-def _list(values: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
-    items = tuple(dict.fromkeys(v.strip().lower() for v in values.split(",") if v.strip()))
-    bad = [v for v in items if v not in allowed]
-    if bad or not items:
-        raise UsageError(f"unknown {what} {(bad or [values])[0]!r}: use {', '.join(allowed)} (comma-separated)")
-    return items
+def _report_languages() -> tuple[str, ...]:
+    from analysis.run.runner import LANGS
+
+    return tuple(LANGS)
 
 
-def _run_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--meeting",
-        default=None,
-        help="meeting id from data/meetings.csv, or 'next' (default: the latest meeting on or before today)",
-    )
-    p.add_argument(
-        "--implementer",
-        action="append",
-        metavar="ID",
-        default=None,
-        help="only this implementer's report (repeat for more); program-wide reports still run",
-    )
-    p.add_argument("--lang", default="en,es", help="languages, comma-separated (default: en,es)")
-    p.add_argument(
-        "--format",
-        default=None,
-        help="html, pdf or html,pdf (default: html,pdf; PDF is skipped with a note when Chromium is missing)",
-    )
-    p.add_argument("--jobs", type=int, default=0, help="reports executed at once (default: number of CPUs)")
-    p.add_argument(
-        "--out", type=Path, default=None, help="output folder (default: reports/); files go to OUT/<meeting>/"
-    )
-    p.add_argument("--force", action="store_true", help="re-render every report even when nothing changed")
-    p.add_argument(
-        "--data", type=Path, default=None, help="folder of CSV tables or an .xlsx workbook (default: data/program/)"
-    )
-    p.add_argument("--notebooks", type=Path, default=None, help="folder of the report notebooks (default: notebooks/)")
-    p.add_argument("--meetings-file", type=Path, default=None, help="meetings CSV (default: data/meetings.csv)")
+def _report_formats() -> tuple[str, ...]:
+    from analysis.run.runner import FORMATS
+
+    return tuple(FORMATS)
 
 
-@command(
-    "run", "Run every report of a meeting (HTML and PDF) into reports/<meeting>/, skipping unchanged ones.", _run_args
+@click.command(
+    "run",
+    epilog=examples(
+        "python -m analysis run                       # the default meeting, every report",
+        "python -m analysis run --meeting next        # what a schedule runs",
+        "python -m analysis run --implementer IACHR --lang es --format html",
+    ),
 )
-def cmd_run(args) -> int:
+@click.option(
+    "--meeting",
+    default=None,
+    metavar="ID",
+    help="Meeting id from data/meetings.csv, or 'next' (default: the latest meeting on or before today).",
+)
+@click.option(
+    "--implementer",
+    "implementers",
+    multiple=True,
+    metavar="ID",
+    help="Only this implementer's report (repeat for more); program-wide reports still run.",
+)
+@click.option(
+    "--lang",
+    "langs",
+    type=CommaList(_report_languages, "language"),
+    default=None,
+    help="Languages, comma-separated (default: every report language).",
+)
+@click.option(
+    "--format",
+    "formats",
+    type=CommaList(_report_formats, "format"),
+    default=None,
+    help="html, pdf or html,pdf (default: html,pdf; PDF is skipped with a note when Chromium is missing).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Reports executed at once (default: 0, one per CPU).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: reports/); files go to OUT/<meeting>/.",
+)
+@click.option("--force", is_flag=True, help="Re-render every report even when nothing changed.")
+@data_option()
+@click.option(
+    "--notebooks",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the report notebooks (default: notebooks/).",
+)
+@click.option(
+    "--meetings-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Meetings CSV (default: the data folder's, else data/meetings.csv).",
+)
+@verbosity_options
+def run(meeting, implementers, langs, formats, jobs, out, force, data, notebooks, meetings_file) -> int:
+    """Run every report of a meeting (HTML and PDF) into reports/<meeting>/, skipping unchanged ones."""
     from analysis import config
-    from analysis.dataset.meetings import load_meetings, resolve_meeting
-    from analysis.run.pdf import ENV_VAR, find_chromium
     from analysis.run.runner import FORMATS, LANGS, RunOptions, run_meeting
 
-    langs = _list(args.lang, LANGS, "language")
-    formats = _list(args.format, FORMATS, "format") if args.format else FORMATS
-    if args.jobs < 0:
-        raise UsageError("--jobs must be 0 (one per CPU) or more")
-    meeting = resolve_meeting(load_meetings(args.meetings_file), args.meeting)
-    chromium = find_chromium() if "pdf" in formats else None
-    if "pdf" in formats and not chromium:
-        if args.format:
-            raise UsageError(
-                f"--format pdf needs Chromium, which was not found: run 'make system-deps' "
-                f"(or 'apt-get install chromium') or set {ENV_VAR} to the browser's path"
-            )
-        print(
-            f"note: PDF skipped: Chromium was not found. Run 'make system-deps' or set {ENV_VAR} "
-            f"to the browser's path to get PDFs too.",
-            file=sys.stderr,
-        )
-        formats = ("html",)
+    out = out or config.REPORTS_DIR
+    _check_writable_folder(out, "--out")
+    chosen = _resolve_meeting(meeting, data, meetings_file)
+    _check_implementers(implementers, data)
+    formats, chromium = _formats_and_browser(formats or FORMATS, asked=formats is not None)
     opts = RunOptions(
-        meeting=meeting,
-        langs=langs,
+        meeting=chosen,
+        langs=langs or LANGS,
         formats=formats,
-        jobs=args.jobs,
-        out_dir=args.out or config.REPORTS_DIR,
-        notebooks_dir=args.notebooks or config.NOTEBOOKS_DIR,
-        data_path=args.data,
-        implementers=tuple(args.implementer) if args.implementer else None,
-        force=args.force,
+        jobs=jobs,
+        out_dir=out,
+        notebooks_dir=notebooks or config.NOTEBOOKS_DIR,
+        data_path=data,
+        implementers=tuple(implementers) or None,
+        force=force,
         chromium=chromium,
+        progress=False if verbosity() in (QUIET, VERBOSE) else None,
+        log=None if verbosity() >= NORMAL else (lambda line: None),
     )
-    print(f"meeting {meeting.meeting_id}: {meeting.title_en} (as of {meeting.as_of})", file=sys.stderr)
-    result = run_meeting(opts)
-    ok, failed, skipped = result.count("ok"), result.count("failed"), result.count("skipped")
-    print(
-        f"{len(result.entries)} reports: {ok} ok, {failed} failed, {skipped} skipped "
-        f"-> {result.meeting_dir / 'index.html'}"
+    note(f"meeting {chosen.meeting_id}: {chosen.title_en} (as of {chosen.as_of})")
+    outcome = run_meeting(opts)
+    ok, failed, skipped = outcome.count("ok"), outcome.count("failed"), outcome.count("skipped")
+    result(
+        f"{len(outcome.entries)} reports: {ok} ok, {failed} failed, {skipped} skipped "
+        f"-> {outcome.meeting_dir / 'index.html'}"
     )
-    for e in result.entries:
+    for e in outcome.entries:
         if e["status"] == "failed":
-            log = result.meeting_dir / e["paths"]["log"]
-            print(f"failed: {e['report_id']}: {e['error']} (log: {log})", file=sys.stderr)
-    return 0 if result.ok else 1
+            log = outcome.meeting_dir / e["paths"]["log"]
+            click.echo(f"failed: {e['report_id']}: {e['error']} (log: {log})", err=True)
+    return 0 if outcome.ok else 1
+
+
+def _check_writable_folder(folder: Path, option: str) -> None:
+    """Refuse an output folder that is a file or cannot be created or written, before anything is written."""
+    existing = Path(folder).absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"{option} {folder}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {folder}: {existing} is not writable")
+
+
+def _resolve_meeting(choice: str | None, data: Path | None, meetings_file: Path | None):
+    from analysis import config
+    from analysis.dataset.meetings import load_meetings, resolve_meeting
+
+    layout = config.DataLayout.of(data, meetings_file)
+    detail(f"meetings from {layout.meetings}")
+    return resolve_meeting(load_meetings(layout.meetings), choice)
+
+
+def _check_implementers(implementers: tuple[str, ...], data: Path | None) -> None:
+    """Load (and so validate) the data, and check every ``--implementer`` names one of its implementers."""
+    from analysis.dataset.loading import load_dataset
+
+    ds = load_dataset(data)
+    detail(f"data {data or 'data/program'} (version {ds.version})")
+    known = set(ds.implementers["implementer_id"])
+    unknown = [i for i in implementers if i not in known]
+    if unknown:
+        raise UsageError(f"unknown implementer {unknown[0]!r}: use an implementer_id from implementers.csv")
+
+
+def _formats_and_browser(formats: tuple[str, ...], asked: bool) -> tuple[tuple[str, ...], str | None]:
+    """The formats to make and the Chromium to print PDFs with; without Chromium, HTML only (or an error if asked)."""
+    from analysis.run.pdf import ENV_VAR, find_chromium
+
+    if "pdf" not in formats:
+        return formats, None
+    chromium = find_chromium()
+    if chromium:
+        detail(f"PDF printed with {chromium}")
+        return formats, chromium
+    if asked:
+        raise UsageError(
+            f"--format pdf needs Chromium, which was not found: run 'make system-deps' "
+            f"(or 'apt-get install chromium') or set {ENV_VAR} to the browser's path"
+        )
+    note(f"note: PDF skipped: Chromium was not found. Run 'make system-deps' or set {ENV_VAR} to get PDFs too.")
+    return ("html",), None
