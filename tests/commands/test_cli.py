@@ -126,7 +126,7 @@ def test_quiet_and_verbose():
     quiet = invoke("-q", "validate", "--no-sources")
     verbose = invoke("validate", "--no-sources", "--verbose")
     assert normal.exit_code == quiet.exit_code == verbose.exit_code == 0
-    assert "are valid" in normal.output and quiet.output == ""
+    assert "are valid" in normal.stdout and quiet.stdout == ""
     assert "excerpts not checked (--no-sources)" in verbose.output and "are valid" in verbose.output
 
 
