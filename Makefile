@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?=
 MEETING ?=
 
-.PHONY: setup report test lab validate summary benchmark clean system-deps
+.PHONY: setup report test lab hygiene validate summary benchmark clean system-deps
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,9 +39,15 @@ validate: setup
 summary: setup
 	$(PY) -m analysis summary
 
-# Jupyter refuses to start as root without --allow-root (containers, CI): pass it only then.
+## make lab: JupyterLab on the notebooks; saved notebooks keep no outputs (jupyter_server_config.py).
+## As root (containers, CI) Jupyter needs --allow-root; LAB_ARGS adds more (e.g. LAB_ARGS=--no-browser).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(VENV)/bin/jupyter lab --config=jupyter_server_config.py --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+## make hygiene: check that the committed notebooks carry no outputs (strip them with STRIP=1)
+hygiene: setup
+	$(PY) -m analysis.common.notebooks $(if $(STRIP),--strip) notebooks/*.ipynb
 
 benchmark: setup system-deps
 	$(PY) benchmarks/bench_run.py

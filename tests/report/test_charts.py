@@ -117,20 +117,23 @@ def test_chart_html_is_offline_and_marked_for_the_renderer():
     assert XSS not in out
 
 
-def test_show_emits_html_only():
+def test_show_emits_plotly_mimetype_and_html_in_one_bundle():
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
     InteractiveShell.instance()
     try:
         with capture_output() as cap:
-            charts.show(charts.bar_chart(["a"], [1], title="t", y_title="n"))
+            charts.show(charts.bar_chart(["<b>a</b>"], [1], title="t", y_title="n"))
     finally:
         InteractiveShell.clear_instance()
     assert len(cap.outputs) == 1
     data = cap.outputs[0].data
-    assert set(data) == {"text/html", "text/plain"}  # no application/vnd.plotly.v1+json
+    assert set(data) == {charts.PLOTLY_MIME, "text/html", "text/plain"}
     assert "oas-chart plotly-graph-div" in data["text/html"]
+    figure = data[charts.PLOTLY_MIME]
+    json.dumps(figure)  # plain JSON, as the kernel sends it
+    assert figure["data"][0]["x"] == ["&lt;b&gt;a&lt;/b&gt;"] and figure["config"]["displayModeBar"] is False
 
 
 def test_as_of_line_inside_the_range_and_a_note_when_far_away():

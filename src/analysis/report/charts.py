@@ -5,10 +5,11 @@ string from the data is passed through :func:`html.escape` before it reaches a
 figure, and data never goes into a ``hovertemplate`` format string: hover text
 travels in ``customdata`` and the template only refers to it.
 
-Charts are shown with :func:`show`, which emits ``text/html`` (a
-``<div class="oas-chart plotly-graph-div">`` plus a ``Plotly.newPlot`` script)
-*without* plotly.js: nbconvert's HTML exporter does not draw plotly's own
-mimetype, and the report renderer injects plotly.js once per report, inline.
+Charts are shown with :func:`show`, which emits one bundle with plotly's own
+mimetype (drawn natively by JupyterLab) and ``text/html`` (a
+``<div class="oas-chart plotly-graph-div">`` plus a ``Plotly.newPlot`` script,
+*without* plotly.js), which nbconvert's HTML exporter uses; the report renderer
+injects plotly.js once per report.
 
 >>> fig = bar_chart(["<b>x</b>"], [1.0], title="T", y_title="n")
 >>> fig.data[0].x[0]
@@ -21,6 +22,8 @@ import datetime as dt
 import hashlib
 import html
 import itertools
+import json
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -33,6 +36,7 @@ from analysis.report.tables import Html
 
 CHART_CLASS = "oas-chart plotly-graph-div"
 CHART_MARKER = "<!-- oas-chart -->"
+CHART_END = "<!-- /oas-chart -->"
 CHART_CONFIG = {"displayModeBar": False, "responsive": True}
 
 MANDATE_COLORS = {"action_reported": "#2e7d32", "planned_only": "#f9a825", "no_action_reported": "#c62828"}
@@ -88,22 +92,77 @@ def chart_html(fig: go.Figure) -> Html:
     """
     if fig.layout.height is None:
         fig.update_layout(height=420)
-    digest = hashlib.sha256(fig.to_json().encode()).hexdigest()[:10]
+    figure_json = fig.to_json()
+    digest = hashlib.sha256(figure_json.encode()).hexdigest()[:10]
     div_id = f"oas-chart-{digest}-{next(_counter)}"
+    _remember(div_id, figure_json)
     body = pio.to_html(
         fig, include_plotlyjs=False, full_html=False, div_id=div_id, config=CHART_CONFIG, include_mathjax=False
     )
     marked = body.replace('class="plotly-graph-div"', f'class="{CHART_CLASS}"', 1)
     if CHART_CLASS not in marked:  # plotly changed its markup: fail loudly, not silently
         raise RuntimeError("plotly's HTML no longer has the plotly-graph-div class")
-    return Html(f'{CHART_MARKER}<div class="oas-block">{marked}</div>')
+    return Html(f'{CHART_MARKER}<div class="oas-block">{marked}</div>{CHART_END}')
+
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+# Output metadata of the pieces show_html displays; the renderer glues them back into one.
+PART_METADATA = {"analysis": {"part": True}}
+_FIGURES: dict[str, str] = {}  # chart div id -> figure JSON, for show_html
+_FIGURES_KEPT = 200
+_CHART_RE = re.compile(re.escape(CHART_MARKER) + r".*?" + re.escape(CHART_END), re.S)
+_DIV_ID_RE = re.compile(r'<div id="([^"]+)" class="' + re.escape(CHART_CLASS))
+
+
+def _remember(div_id: str, figure_json: str) -> None:
+    _FIGURES[div_id] = figure_json
+    while len(_FIGURES) > _FIGURES_KEPT:  # a long Lab session: keep the recent ones
+        _FIGURES.pop(next(iter(_FIGURES)))
+
+
+def _bundle(fig_json: str, html_: str) -> dict:
+    return {PLOTLY_MIME: json.loads(fig_json) | {"config": CHART_CONFIG}, "text/html": html_, "text/plain": "[chart]"}
+
+
+def show_html(markup: str) -> None:
+    """Display report markup so every front end draws its charts.
+
+    The markup is displayed in pieces: the HTML between charts, and each chart
+    made by :func:`chart_html` as a bundle like :func:`show`'s (plotly's
+    mimetype for JupyterLab, the chart's HTML for nbconvert). The pieces carry
+    :data:`PART_METADATA`; the report renderer joins them back into one HTML
+    output, so the rendered report is the same markup.
+    """
+    from IPython.display import display
+
+    pos = 0
+    for m in _CHART_RE.finditer(markup):
+        if markup[pos : m.start()]:
+            display({"text/html": markup[pos : m.start()]}, raw=True, metadata=PART_METADATA)
+        div = _DIV_ID_RE.search(m.group(0))
+        figure = _FIGURES.get(div.group(1)) if div else None
+        data = _bundle(figure, m.group(0)) if figure else {"text/html": m.group(0)}
+        display(data, raw=True, metadata=PART_METADATA)
+        pos = m.end()
+    if markup[pos:] or not pos:
+        display({"text/html": markup[pos:]}, raw=True, metadata=PART_METADATA)
 
 
 def show(fig: go.Figure) -> None:
-    """Display ``fig`` in a notebook as ``text/html`` only (see :func:`chart_html`)."""
+    """Display ``fig`` in every front end: one bundle, two representations.
+
+    * ``application/vnd.plotly.v1+json`` (the figure as JSON): JupyterLab and
+      VS Code draw it with their own plotly renderer, whatever the notebook's
+      trust, so a chart is never blank in Lab.
+    * ``text/html`` (:func:`chart_html`): nbconvert's HTML exporter does not
+      know plotly's mimetype and picks this one; the report renderer injects
+      plotly.js once per report.
+    """
     from IPython.display import display
 
-    display({"text/html": str(chart_html(fig)), "text/plain": "[chart]"}, raw=True)
+    if fig.layout.height is None:
+        fig.update_layout(height=420)
+    display(_bundle(fig.to_json(), str(chart_html(fig))), raw=True)
 
 
 # ---------------------------------------------------------------- bars

@@ -33,6 +33,17 @@ class Html(str):
     def _repr_html_(self) -> str:
         return str(self)
 
+    def _ipython_display_(self) -> None:
+        # Charts inside the markup are shown as plotly bundles, so JupyterLab draws them too.
+        from analysis.report.charts import CHART_MARKER, show_html
+
+        if CHART_MARKER in self:
+            show_html(self)
+        else:
+            from IPython.display import display
+
+            display({"text/html": str(self), "text/plain": str.__repr__(self)}, raw=True)
+
     def __add__(self, other):
         return Html(str(self) + str(escape(other)))
 

@@ -116,6 +116,27 @@ def _plotly_div(figure: dict, n: int) -> str:
     return f'<div class="oas-chart">{body}</div>'
 
 
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)  # .ipynb JSON may split text into lines
+
+
+def _join_parts(outputs: list) -> list:
+    """Outputs with the consecutive pieces of one displayed section (charts.show_html) joined into one."""
+    import nbformat
+
+    joined: list = []
+    for out in outputs:
+        part = (out.get("metadata") or {}).get("analysis", {}).get("part")
+        prev = joined[-1] if joined else None
+        if part and prev is not None and (prev.get("metadata") or {}).get("analysis", {}).get("part"):
+            prev["data"]["text/html"] += _text(out["data"].get("text/html", ""))
+            continue
+        if part:
+            out = nbformat.from_dict({**out, "data": {"text/html": _text(out["data"].get("text/html", ""))}})
+        joined.append(out)
+    return joined
+
+
 def prepare_notebook(nb):
     """A copy whose outputs render without any network: plotly JSON becomes an inline div."""
     import nbformat  # imported here: importing it costs seconds (jsonschema grammars)
@@ -123,6 +144,8 @@ def prepare_notebook(nb):
     nb = nbformat.from_dict(nb)  # deep copy
     n = 0
     for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = _join_parts(cell.outputs)
         for out in cell.get("outputs", []):
             data = out.get("data")
             if not data:
@@ -130,8 +153,10 @@ def prepare_notebook(nb):
             for mime in DROP_MIMES:
                 data.pop(mime, None)
             if PLOTLY_MIME in data:
-                n += 1
-                data["text/html"] = _plotly_div(data.pop(PLOTLY_MIME), n)
+                figure = data.pop(PLOTLY_MIME)
+                if "text/html" not in data:  # charts.show sent its own HTML: never overwrite it
+                    n += 1
+                    data["text/html"] = _plotly_div(figure, n)
     return nb
 
 
