@@ -92,6 +92,7 @@ def summary(path: Path | None, meeting: str | None, as_of: dt.datetime | None) -
     from analysis.dataset.meetings import load_meetings, resolve_meeting
     from analysis.report.summary import summary_text
 
+    chosen = None
     if as_of is not None:
         day, label = as_of.date(), None
     else:
@@ -99,7 +100,7 @@ def summary(path: Path | None, meeting: str | None, as_of: dt.datetime | None) -
         day, label = chosen.as_of, chosen.title_en
     ds = load_dataset(path)
     detail(f"data {path or 'data/program'} (version {ds.version}), as of {day}")
-    result(summary_text(ds, day, label))
+    result(summary_text(ds, day, label, chosen))
     return 0
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 
 import pandas as pd
 
+from analysis.measures.reporting import reported_for_meeting
 from analysis.measures.status import (
     LATE_STATUSES,
     MANDATE_STATUSES,
@@ -74,7 +75,9 @@ def _milestone_counts(milestones: pd.DataFrame, as_of, data_quality: pd.DataFram
     ]
 
 
-def implementer_counts(ds, as_of: dt.date | str | None = None, implementer: str | None = None) -> pd.DataFrame:
+def implementer_counts(
+    ds, as_of: dt.date | str | None = None, implementer: str | None = None, meeting=None
+) -> pd.DataFrame:
     """Counts and shares per implementer (one row per implementer; one row only with ``implementer``).
 
     Columns: ``mandates`` and ``mandates_<status>`` for each of
@@ -89,6 +92,11 @@ def implementer_counts(ds, as_of: dt.date | str | None = None, implementer: str 
     ``actions_planned_past_due``. ``milestones_overdue`` and
     ``milestones_due`` are compatible aliases of ``milestones_late`` and
     ``milestones_in_progress``.
+
+    With ``meeting`` (an :class:`analysis.dataset.meetings.Meeting`) also the
+    columns of :func:`analysis.measures.reporting.reported_in_period` for its
+    reporting period: ``actions_reported``, ``figures_reported``,
+    ``milestone_updates_reported`` and ``reported``.
     """
     t = implementer_slice(ds, implementer)
     own_actions = t.get("own_actions", t["actions"])
@@ -115,16 +123,24 @@ def implementer_counts(ds, as_of: dt.date | str | None = None, implementer: str 
     out["has_data"] = (
         out[["mandates", "actions_carried_out", "actions_planned", "milestones", "observations"]].sum(axis=1).gt(0)
     )
+    if meeting is not None:
+        out = out.merge(reported_for_meeting(ds, meeting, implementer), on="implementer_id", how="left")
     return out
 
 
 def program_totals(counts: pd.DataFrame) -> pd.Series:
-    """Program-wide sums of :func:`implementer_counts`, with shares recomputed (NaN when not applicable)."""
+    """Program-wide sums of :func:`implementer_counts`, with shares recomputed (NaN when not applicable).
+
+    When the counts were made for a meeting, ``implementers_reported`` and
+    ``implementers_without_reports`` count implementers by the one
+    "reported" rule (:data:`analysis.measures.reporting.REPORTED_RULE`);
+    without a meeting there is no period, and these two are left out.
+    """
     num = counts.select_dtypes("number").drop(columns=["share_mandates_with_action"], errors="ignore")
     total = num.sum()
     total["share_mandates_with_action"] = share(total["mandates_action_reported"], total["mandates"])
     total["implementers_with_data"] = int(counts["has_data"].sum())
-    total["implementers_without_reports"] = int(
-        ((counts["actions_carried_out"] + counts["actions_planned"]) == 0).sum()
-    )
+    if "reported" in counts:
+        total["implementers_reported"] = int(counts["reported"].sum())
+        total["implementers_without_reports"] = int((~counts["reported"].astype(bool)).sum())
     return total

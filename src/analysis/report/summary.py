@@ -10,10 +10,15 @@ from analysis.measures import implementer_counts, program_totals
 from analysis.measures.changes import CHANGE_KEYS
 
 
-def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = None) -> str:
-    """Counts by implementer (those with data), then program totals."""
+def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = None, meeting=None) -> str:
+    """Counts by implementer (those with data), then program totals.
+
+    With ``meeting`` (a :class:`analysis.dataset.meetings.Meeting`), also who
+    reported in its reporting period, by the one rule of
+    :func:`analysis.measures.reporting.reported_in_period`.
+    """
     as_of = as_of or dt.date.today()
-    counts = implementer_counts(ds, as_of)
+    counts = implementer_counts(ds, as_of, meeting=meeting)
     shown = counts[counts["has_data"]]
     cols = [
         "implementer_id",
@@ -69,10 +74,21 @@ def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = N
         line(["-" * w for w in widths]),
         line(["total"] + [str(int(total[c])) for c in cols[1:]]),
         "",
-        f"implementers that have reported nothing: {int(total['implementers_without_reports'])} "
-        f"of {len(counts)} (member states included)",
+        _reported_line(counts, total, meeting),
     ]
     return "\n".join(out)
+
+
+def _reported_line(counts: pd.DataFrame, total: pd.Series, meeting) -> str:
+    if meeting is None:
+        return "who reported: not computed without a meeting's reporting period (give --meeting, not --as-of)"
+    start, end = meeting.reporting_period_start, meeting.reporting_period_end
+    span = f"{start.isoformat() if start else '...'} to {end.isoformat() if end else '...'}"
+    silent = counts.loc[~counts["reported"], "implementer_id"]
+    return (
+        f"implementers that reported nothing from {span}: {int(total['implementers_without_reports'])} "
+        f"of {len(counts)} (member states included)" + (f": {', '.join(silent)}" if 0 < len(silent) <= 20 else "")
+    )
 
 
 def changes_text(changes: dict[str, pd.DataFrame] | None) -> str:
