@@ -98,8 +98,9 @@ def test_xv_iacml_is_disputed_not_late():
 def test_disputed_ids_reads_only_disputing_kinds():
     dq = pd.DataFrame(
         {
-            "kind": ["contradiction", "ambiguity", "contradiction"],
-            "rows": ["actions:A-1;milestones:M-1; milestones:M-2", "milestones:M-3", ""],
+            "kind": ["contradiction", "ambiguity", "contradiction", "contradiction"],
+            "rows": ["actions:A-1;milestones:M-1; milestones:M-2", "milestones:M-3", "", "milestones:M-4"],
+            "settled": ["", "", "", "M-4 follows the calendar, because ..."],
         }
     )
     assert sorted(disputed_ids(dq)) == ["M-1", "M-2"]

@@ -26,7 +26,8 @@ Milestone statuses (:data:`MILESTONE_STATUSES`), as of a date ``as_of``:
 
 Besides the status, the boolean ``disputed`` says that a data-quality flag of a
 kind in :data:`DISPUTING_KINDS` (a contradiction between two passages of the
-source) names the milestone in its ``rows``: its date is in doubt. A disputed
+source), not settled in the data (empty ``settled``), names the milestone in
+its ``rows``: its date is in doubt. A disputed
 milestone keeps its date-based status for display, but counts leave it out of
 ``missed`` and ``past_unreported`` (see :func:`analysis.measures.counts.implementer_counts`).
 Example: the XV IACML is dated September 2006 in prose (DSDE-C2) and September
@@ -96,10 +97,13 @@ def mandate_status(mandates: pd.DataFrame, actions: pd.DataFrame, action_mandate
 
 
 def disputed_ids(data_quality: pd.DataFrame | None, table: str = "milestones") -> pd.Index:
-    """Ids of ``table`` rows named by a data-quality flag of a disputing kind."""
+    """Ids of ``table`` rows named by an unsettled data-quality flag of a disputing kind."""
     if data_quality is None or data_quality.empty:
         return pd.Index([], dtype=object)
-    flags = data_quality.loc[data_quality["kind"].isin(DISPUTING_KINDS), "rows"].astype(str)
+    disputing = data_quality["kind"].isin(DISPUTING_KINDS)
+    if "settled" in data_quality:  # a contradiction settled in the data (how and why given) no longer disputes
+        disputing &= data_quality["settled"].fillna("").astype(str).str.strip().eq("")
+    flags = data_quality.loc[disputing, "rows"].astype(str)
     refs = flags.str.split(";").explode().str.strip()
     prefix = f"{table}:"
     return pd.Index(refs[refs.str.startswith(prefix)].str.slice(len(prefix)).unique())
