@@ -13,12 +13,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from conftest import run_cli
 
 from analysis import __version__, config
-from analysis.cli import cli
+from analysis.cli import AnalysisGroup, cli
+from analysis.errors import AnalysisError, UsageError
 
 PROG = "python -m analysis"
 CONSOLE_SCRIPT = Path(sys.executable).parent / "analysis"
@@ -112,13 +114,48 @@ def test_bad_data_is_one_line_per_problem_and_exit_1(mini):
     assert "Traceback" not in result.output
 
 
-def test_an_operating_system_error_is_one_line_and_exit_1(tmp_path):
+def test_export_to_a_file_as_folder_is_one_line_and_exit_1(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
-    result = invoke("export", "--format", "csv", "--out", blocker / "csv")
+    result = invoke("export", "--format", "csv", "--out", blocker)
     assert result.exit_code == 1, result.output
-    assert [line for line in result.output.splitlines() if line.startswith("error: ")], result.output
-    assert "Traceback" not in result.output
+    assert result.stderr.startswith(f"error: {blocker}: ") and len(result.stderr.splitlines()) == 1
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def _group_raising(exc: BaseException) -> click.Group:
+    group = AnalysisGroup()
+
+    @group.command("boom")
+    def boom():
+        raise exc
+
+    group.sections.append(("Test commands", ["boom"]))
+    return group
+
+
+@pytest.mark.parametrize(
+    "exc, code, line",
+    [
+        (
+            FileNotFoundError(2, "No such file or directory", "/x/y.csv"),
+            1,
+            "error: /x/y.csv: No such file or directory",
+        ),
+        (PermissionError(13, "Permission denied", "/ro/out.xlsx"), 1, "error: /ro/out.xlsx: Permission denied"),
+        (AnalysisError("the browser did not answer"), 1, "error: the browser did not answer"),
+        (UsageError("unknown meeting 'x'"), 2, "error: unknown meeting 'x'"),
+        (KeyboardInterrupt(), 130, "interrupted"),
+    ],
+)
+def test_each_error_type_is_one_line_and_its_exit_code(exc, code, line):
+    result = CliRunner().invoke(_group_raising(exc), ["boom"])
+    assert result.exit_code == code and result.stderr == line + "\n"
+
+
+def test_a_bug_is_not_hidden():
+    result = CliRunner().invoke(_group_raising(ZeroDivisionError("bug")), ["boom"])
+    assert isinstance(result.exception, ZeroDivisionError)
 
 
 def test_quiet_and_verbose():

@@ -100,9 +100,17 @@ def test_bad_options_are_usage_errors_and_write_nothing(tmp_path, args, message)
 def test_out_that_is_a_file_is_refused(tmp_path):
     blocker = tmp_path / "reports"
     blocker.write_text("a file", encoding="utf-8")
-    res = run(*FIXTURE_ARGS, "--format", "html", "--out", str(blocker / "sub"))
-    assert res.returncode == 2 and "is a file, not a folder" in res.stderr and "Traceback" not in res.stderr
+    res = run(*FIXTURE_ARGS, "--format", "html", "--out", str(blocker))
+    assert res.returncode == 2 and "is a file" in res.stderr and "Traceback" not in res.stderr
     assert blocker.read_text(encoding="utf-8") == "a file"
+
+
+def test_out_that_is_the_data_folder_is_refused():
+    data = FIXTURES / "data"
+    before = sorted(p.name for p in data.iterdir())
+    res = run(*FIXTURE_ARGS, "--format", "html", "--out", str(data))
+    assert res.returncode == 1 and res.stderr.startswith(f"error: {data}: refused") and "Traceback" not in res.stderr
+    assert sorted(p.name for p in data.iterdir()) == before
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

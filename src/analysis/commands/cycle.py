@@ -50,6 +50,11 @@ def export(meeting: str | None, lang: str, out: Path, fmt: str, data: Path | Non
     from analysis.dataset.loading import load_dataset
 
     chosen = _meeting(meeting, data)
+    if fmt == "csv":
+        from analysis import config
+        from analysis.store.outputs import check_output
+
+        check_output(out, None, inputs=[data] if data else [], layout=config.DataLayout.of(data))
     ds = load_dataset(data)
     if fmt == "csv":
         from analysis.measures import derived_indicators

@@ -1,13 +1,13 @@
 """Report commands: run (serve is in :mod:`analysis.commands.serve`).
 
 Every argument is checked before anything is written: a wrong option, an
-unknown implementer or an output folder that cannot be written stops the
-command before the run keeps a data snapshot or creates a folder.
+unknown implementer or an output folder that cannot be written (checked by
+:func:`analysis.store.outputs.check_output`) stops the command before the run
+keeps a data snapshot or creates a folder.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -95,9 +95,9 @@ def run(meeting, implementers, langs, formats, jobs, out, force, data, notebooks
     """Run every report of a meeting (HTML and PDF) into reports/<meeting>/, skipping unchanged ones."""
     from analysis import config
     from analysis.run.runner import FORMATS, LANGS, RunOptions, run_meeting
+    from analysis.store.outputs import check_output
 
-    out = out or config.REPORTS_DIR
-    _check_writable_folder(out, "--out")
+    out = check_output(out or config.REPORTS_DIR, None, layout=config.DataLayout.of(data, meetings_file))
     chosen = _resolve_meeting(meeting, data, meetings_file)
     _check_implementers(implementers, data)
     formats, chromium = _formats_and_browser(formats or FORMATS, asked=formats is not None)
@@ -127,17 +127,6 @@ def run(meeting, implementers, langs, formats, jobs, out, force, data, notebooks
             log = outcome.meeting_dir / e["paths"]["log"]
             click.echo(f"failed: {e['report_id']}: {e['error']} (log: {log})", err=True)
     return 0 if outcome.ok else 1
-
-
-def _check_writable_folder(folder: Path, option: str) -> None:
-    """Refuse an output folder that is a file or cannot be created or written, before anything is written."""
-    existing = Path(folder).absolute()
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise UsageError(f"{option} {folder}: {existing} is a file, not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"{option} {folder}: {existing} is not writable")
 
 
 def _resolve_meeting(choice: str | None, data: Path | None, meetings_file: Path | None):
