@@ -18,12 +18,13 @@ Shell completion: ``eval "$(_ANALYSIS_COMPLETE=bash_source analysis)"``
 from __future__ import annotations
 
 import errno
+import time
 
 import click
 
 from analysis import __version__
 from analysis.commands import SECTIONS
-from analysis.commands.output import error, verbosity_options
+from analysis.commands.output import VERBOSE, VERBOSITY, error, verbosity_options
 from analysis.errors import AnalysisError, DataError, UsageError
 
 COMPLETE_VAR = "_ANALYSIS_COMPLETE"
@@ -51,6 +52,7 @@ class AnalysisGroup(click.Group):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
+        started = time.perf_counter()
         try:
             rv = super().invoke(ctx)
         except DataError as exc:
@@ -73,6 +75,9 @@ class AnalysisGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             raise click.exceptions.Exit(130) from None
+        finally:
+            if ctx.meta.get(VERBOSITY) == VERBOSE:
+                click.echo(f"{ctx.invoked_subcommand}: {time.perf_counter() - started:.1f} s", err=True)
         if isinstance(rv, int) and rv:
             raise click.exceptions.Exit(rv)
         return rv

@@ -8,6 +8,7 @@ completion run as real subprocesses.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -165,6 +166,7 @@ def test_quiet_and_verbose():
     assert normal.exit_code == quiet.exit_code == verbose.exit_code == 0
     assert "are valid" in normal.stdout and quiet.stdout == ""
     assert "excerpts not checked (--no-sources)" in verbose.output and "are valid" in verbose.output
+    assert re.search(r"^validate: \d+\.\d s$", verbose.stderr, flags=re.M)
 
 
 def test_quiet_keeps_the_result():

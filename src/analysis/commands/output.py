@@ -15,13 +15,13 @@ from __future__ import annotations
 import click
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
-_KEY = "analysis.verbosity"
+VERBOSITY = "analysis.verbosity"  # the key in click's ``ctx.meta``
 
 
 def verbosity() -> int:
     """The verbosity of the running command: QUIET, NORMAL or VERBOSE (NORMAL outside a command)."""
     ctx = click.get_current_context(silent=True)
-    return NORMAL if ctx is None else ctx.meta.get(_KEY, NORMAL)
+    return NORMAL if ctx is None else ctx.meta.get(VERBOSITY, NORMAL)
 
 
 def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -35,10 +35,10 @@ def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> No
 
 
 def _set(ctx: click.Context, level: int) -> None:
-    chosen = ctx.meta.get(_KEY)
+    chosen = ctx.meta.get(VERBOSITY)
     if chosen is not None and chosen != level:
         raise click.UsageError("-q/--quiet and -v/--verbose cannot be used together", ctx)
-    ctx.meta[_KEY] = level  # ``meta`` is shared by the group's and the command's contexts
+    ctx.meta[VERBOSITY] = level  # ``meta`` is shared by the group's and the command's contexts
 
 
 def verbosity_options(f):
