@@ -31,6 +31,18 @@ def copy_excel_fixture(tmp_path: Path) -> Path:
     return program
 
 
+def fill_form(form: Path, out: Path, edits: dict[str, dict[str, object]]) -> Path:
+    """Fill cells of a report form as an implementer would: ``{sheet: {cell: value}}``."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(form)
+    for sheet, cells in edits.items():
+        for ref, value in cells.items():
+            wb[sheet][ref] = value
+    wb.save(out)
+    return out
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run ``python -m analysis ARGS`` as a user would, capturing output."""
     full_env = {**os.environ, **(env or {})}

@@ -51,6 +51,12 @@ class AnalysisGroup(click.Group):
             with formatter.section(title):
                 formatter.write_dl(rows)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        found = super().resolve_command(ctx, args)
+        if not ctx.resilient_parsing:  # not while completing a command line
+            _recover_interrupted_commit(_data_option(args))
+        return found
+
     def invoke(self, ctx: click.Context):
         started = time.perf_counter()
         try:
@@ -81,6 +87,25 @@ class AnalysisGroup(click.Group):
         if isinstance(rv, int) and rv:
             raise click.exceptions.Exit(rv)
         return rv
+
+
+def _data_option(args: list[str]) -> str | None:
+    """The ``--data`` a command line names (None: the default data folder)."""
+    for i, arg in enumerate(args):
+        if arg == "--data" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--data="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _recover_interrupted_commit(data: str | None) -> None:
+    """Any command that touches a data folder first finishes (or undoes) an interrupted write of it."""
+    from analysis.store.journal import recover_pending
+
+    done = recover_pending(data)
+    if done:
+        click.echo(f"note: an interrupted write of the data was found and {done}", err=True)
 
 
 @click.group(

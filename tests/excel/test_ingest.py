@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import copy_excel_fixture
+from conftest import copy_excel_fixture, fill_form
 
 from analysis import config
 from analysis.dataset.loading import load_dataset
@@ -38,14 +38,7 @@ def make_form(data: Path, tmp_path: Path, lang="es", implementer="IACHR") -> Pat
     return write_template(tmp_path / f"form-{lang}.xlsx", load_dataset(data), implementer, "2007", lang)
 
 
-def fill(form: Path, out: Path, edits: dict[str, dict[str, object]]) -> Path:
-    """Fill cells as an implementer would: {sheet: {cell: value}}."""
-    wb = openpyxl.load_workbook(form)
-    for sheet, cells in edits.items():
-        for ref, value in cells.items():
-            wb[sheet][ref] = value
-    wb.save(out)
-    return out
+fill = fill_form
 
 
 def snapshot_bytes(data: Path) -> dict[str, bytes]:

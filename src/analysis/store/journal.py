@@ -50,11 +50,11 @@ class JournalError(AnalysisError):
 
 
 @contextlib.contextmanager
-def data_lock(layout: DataLayout) -> Iterator[Path]:
-    """Hold the data folder's write lock (``DataLayout.lock``); refuse at once if it is held."""
+def data_lock(layout: DataLayout, timeout: float = 0) -> Iterator[Path]:
+    """Hold the data folder's write lock (``DataLayout.lock``); refuse if it is still held after ``timeout`` s."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(str(layout.lock), timeout=0)
+    lock = FileLock(str(layout.lock), timeout=timeout)
     try:
         lock.acquire()
     except Timeout:
@@ -104,17 +104,29 @@ def recover(layout: DataLayout) -> str | None:
     if not journal.is_dir():
         return None
     marker = _read_marker(journal)
-    if marker is None:
-        _discard(journal)
-        return "discarded"
-    _apply(layout, marker)
+    if marker is not None:
+        _apply(layout, marker)
     _discard(journal)
-    return "rolled forward"
+    _remove_stray_temporaries(layout)
+    return "discarded" if marker is None else "rolled forward"
 
 
 def pending(layout: DataLayout) -> bool:
     """True when an interrupted commit waits in the journal folder."""
     return layout.journal.is_dir()
+
+
+def recover_pending(data_path: Path | str | None = None, wait: float = 30) -> str | None:
+    """What every command that touches a data folder does first: finish or undo an interrupted commit.
+
+    Cheap when there is nothing to do (one ``stat``); otherwise it takes the
+    lock (waiting up to ``wait`` s for a writer to finish) and calls :func:`recover`.
+    """
+    layout = DataLayout.of(data_path)
+    if not layout.tables.is_dir() or not pending(layout):
+        return None
+    with data_lock(layout, timeout=wait):
+        return recover(layout)
 
 
 def _read_marker(journal: Path) -> dict | None:
@@ -169,6 +181,13 @@ def _discard(journal: Path) -> None:
             atomic.remove(path)
     with contextlib.suppress(OSError):
         os.rmdir(journal)
+
+
+def _remove_stray_temporaries(layout: DataLayout) -> None:
+    """Temporary files a crashed atomic write left beside the tables (under the lock, none is in use)."""
+    if layout.tables.is_dir():
+        for tmp in layout.tables.glob(".*.csv.*.tmp"):
+            atomic.remove(tmp)
 
 
 def _rel(layout: DataLayout, path: Path | str) -> str:
