@@ -341,7 +341,12 @@ def export_workbook(
     lang: str = "en",
     work_plan: Path | str | None = None,
 ) -> Path:
-    """Build the export workbook and write it to ``out`` atomically."""
+    """Build the export workbook and write it to ``out`` atomically (``out`` checked first)."""
+    from analysis.config import DataLayout
+    from analysis.store.outputs import check_output
+
+    hint = "for CSV files use --format csv and a folder"
+    check_output(out, ".xlsx", layout=DataLayout.of(ds.source), hint=hint)
     wb = build_workbook(ds, meeting, as_of, lang, work_plan)
     buf = io.BytesIO()
     wb.save(buf)

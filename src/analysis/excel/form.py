@@ -476,7 +476,11 @@ def _validation(ws, ref: str, cells: str, lang: str) -> None:
 
 
 def write_template(out: Path | str, ds, implementer: str, meeting_id: str, lang: str = "en") -> Path:
-    """Build the form and write it to ``out`` atomically."""
+    """Build the form and write it to ``out`` atomically (``out`` checked first)."""
+    from analysis.config import DataLayout
+    from analysis.store.outputs import check_output
+
+    check_output(out, ".xlsx", layout=DataLayout.of(ds.source))
     wb = build_template(ds, implementer, meeting_id, lang)
     buf = io.BytesIO()
     wb.save(buf)
