@@ -57,12 +57,8 @@ def export(meeting: str | None, lang: str, out: Path, fmt: str, data: Path | Non
         check_output(out, None, inputs=[data] if data else [], layout=config.DataLayout.of(data))
     ds = load_dataset(data)
     if fmt == "csv":
-        from analysis import config
         from analysis.measures import derived_indicators
         from analysis.store.csv_io import export_csv
-        from analysis.store.outputs import check_output
-
-        check_output(out, None, layout=config.DataLayout.of(data))
 
         for name, frame in ds.tables.items():
             export_csv(frame, out / f"{name}.csv")
