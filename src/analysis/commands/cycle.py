@@ -43,7 +43,7 @@ def _meeting(choice: str | None, data: Path | None):
     show_default=True,
     help="An xlsx workbook or a folder of spreadsheet-safe CSV files.",
 )
-@data_option("folder of CSV tables or an .xlsx workbook (default: data/program/)")
+@data_option()
 @verbosity_options
 def export(meeting: str | None, lang: str, out: Path, fmt: str, data: Path | None) -> int:
     """Write the dataset, a per-implementer summary and derived indicators to an Excel workbook."""
@@ -82,7 +82,7 @@ def export(meeting: str | None, lang: str, out: Path, fmt: str, data: Path | Non
 @click.option(
     "--out", required=True, type=click.Path(path_type=Path), metavar="FILE.xlsx", help="Where to write the form."
 )
-@data_option("folder of CSV tables (default: data/program/)")
+@data_option("Folder of CSV tables (default: data/program/).")
 @verbosity_options
 def template(implementer: str, meeting: str, lang: str, out: Path, data: Path | None) -> int:
     """Make the annual report form (.xlsx) for one implementer and meeting."""
@@ -118,7 +118,7 @@ def template(implementer: str, meeting: str, lang: str, out: Path, data: Path | 
 @click.option(
     "--skip-conflicts", is_flag=True, help="Apply the rows without conflicts instead of refusing the whole form."
 )
-@data_option("folder of CSV tables (default: data/program/)")
+@data_option("Folder of CSV tables (default: data/program/).")
 @verbosity_options
 def ingest(file, dry_run, errors_path, implementer, meeting, skip_conflicts, data) -> int:
     """Check a filled-in report form and apply it to the master tables (logged, archived, atomic).
@@ -189,7 +189,7 @@ def _print_ingest(outcome) -> None:
     help="Meeting id (compared with the latest earlier meeting that has a snapshot).",
 )
 @click.option("--implementer", default=None, metavar="ID", help="Only this implementer.")
-@data_option("folder of CSV tables (default: data/program/)")
+@data_option("Folder of CSV tables (default: data/program/).")
 @verbosity_options
 def changes(meeting: str, implementer: str | None, data: Path | None) -> int:
     """Print what changed since the previous meeting's snapshot."""
@@ -202,7 +202,7 @@ def changes(meeting: str, implementer: str | None, data: Path | None) -> int:
 
 @click.command("snapshot", epilog=examples("python -m analysis snapshot --meeting 2007"))
 @click.option("--meeting", required=True, metavar="ID", help="Meeting id to record the current data for.")
-@data_option("folder of CSV tables (default: data/program/)")
+@data_option("Folder of CSV tables (default: data/program/).")
 @verbosity_options
 def snapshot(meeting: str, data: Path | None) -> int:
     """Keep a copy of the master tables as the data for a meeting (data/snapshots/<meeting>/)."""

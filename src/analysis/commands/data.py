@@ -88,6 +88,7 @@ def summary(path: Path | None, meeting: str | None, as_of: dt.datetime | None) -
 
     PATH is a folder of CSV tables or an .xlsx workbook (default: data/program/).
     """
+    from analysis import config
     from analysis.dataset.loading import load_dataset
     from analysis.dataset.meetings import load_meetings, resolve_meeting
     from analysis.report.summary import summary_text
@@ -96,7 +97,7 @@ def summary(path: Path | None, meeting: str | None, as_of: dt.datetime | None) -
     if as_of is not None:
         day, label = as_of.date(), None
     else:
-        chosen = resolve_meeting(load_meetings(), meeting)
+        chosen = resolve_meeting(load_meetings(config.DataLayout.of(path).meetings), meeting)
         day, label = chosen.as_of, chosen.title_en
     ds = load_dataset(path)
     detail(f"data {path or 'data/program'} (version {ds.version}), as of {day}")

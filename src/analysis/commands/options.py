@@ -40,6 +40,9 @@ class CommaList(click.ParamType):
             self.fail(f"unknown {self.what} {(bad or [value])[0]!r}: use {', '.join(allowed)} (comma-separated)")
         return items
 
+    def get_metavar(self, param, ctx):
+        return ",".join(self.allowed())
+
 
 class OneOf(click.ParamType):
     """One word of a list that is read when the value is checked (see :class:`CommaList`)."""
@@ -56,6 +59,9 @@ class OneOf(click.ParamType):
             self.fail(f"unknown {self.what} {value!r}: use one of {', '.join(allowed)}")
         return value
 
+    def get_metavar(self, param, ctx):
+        return "[" + "|".join(self.allowed()) + "]"
+
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
 
@@ -68,7 +74,7 @@ def languages() -> tuple[str, ...]:
     return tuple(LANGUAGES)
 
 
-def data_option(help: str = "folder of CSV tables or an .xlsx workbook (default: data/program/)"):
+def data_option(help: str = "Folder of CSV tables or an .xlsx workbook (default: data/program/)."):
     """``--data PATH``: the tables to read (must exist)."""
     return click.option(
         "--data",
@@ -79,8 +85,6 @@ def data_option(help: str = "folder of CSV tables or an .xlsx workbook (default:
     )
 
 
-def lang_option(help: str = "language of labels and instructions"):
+def lang_option(help: str = "Language of labels and instructions."):
     """``--lang`` for one language (default en)."""
-    return click.option(
-        "--lang", type=OneOf(languages, "language"), default="en", show_default=True, metavar="LANG", help=help
-    )
+    return click.option("--lang", type=OneOf(languages, "language"), default="en", show_default=True, help=help)
