@@ -98,9 +98,9 @@ def run(meeting, implementers, langs, formats, jobs, out, force, data, notebooks
     from analysis.store.outputs import check_output
 
     out = check_output(out or config.REPORTS_DIR, None, layout=config.DataLayout.of(data, meetings_file))
-    chosen = _resolve_meeting(meeting, data, meetings_file)
-    _check_implementers(implementers, data)
     formats, chromium = _formats_and_browser(formats or FORMATS, asked=formats is not None)
+    chosen = _resolve_meeting(meeting, data, meetings_file)
+    _check_implementers(implementers, data)  # loads the data: last, after the cheap checks
     opts = RunOptions(
         meeting=chosen,
         langs=langs or LANGS,
