@@ -218,3 +218,21 @@ def test_bash_completion(tmp_path):
     env.update(_ANALYSIS_COMPLETE="bash_complete", COMP_WORDS="analysis val", COMP_CWORD="1")
     answer = subprocess.run([str(CONSOLE_SCRIPT)], capture_output=True, text=True, env=env, timeout=120)
     assert answer.returncode == 0 and "plain,validate" in answer.stdout.splitlines()
+    # ... and "analysis run --meeting 20<TAB>": the meeting ids of data/meetings.csv
+    env.update(COMP_WORDS="analysis run --meeting 20", COMP_CWORD="3")
+    answer = subprocess.run([str(CONSOLE_SCRIPT)], capture_output=True, text=True, env=env, timeout=120)
+    assert {"plain,2006", "plain,2007"} <= set(answer.stdout.splitlines())
+
+
+def test_completion_of_ids_follows_the_data_folder(tmp_path):
+    from analysis.commands import options
+
+    (tmp_path / "program").mkdir()
+    (tmp_path / "program" / "implementers.csv").write_text("implementer_id,name_en\nZZA,A\nZZB,B\n", encoding="utf-8")
+    (tmp_path / "meetings.csv").write_text("meeting_id,as_of\nm1,2030-01-01\n", encoding="utf-8")
+    ctx = click.Context(cli, obj=None)
+    ctx.params["data"] = tmp_path / "program"
+    assert options.complete_implementer(ctx, None, "ZZ") == ["ZZA", "ZZB"]
+    assert options.complete_meeting(ctx, None, "") == ["m1", "next"]
+    ctx.params["data"] = tmp_path / "none"
+    assert options.complete_implementer(ctx, None, "") == []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from analysis.commands.options import data_option, examples, lang_option
+from analysis.commands.options import complete_implementer, complete_meeting, data_option, examples, lang_option
 from analysis.commands.output import detail, error, result, say, verbosity_options, warn
 
 
@@ -26,7 +26,13 @@ def _meeting(choice: str | None, data: Path | None):
         "python -m analysis export --format csv --out reports/csv/",
     ),
 )
-@click.option("--meeting", default=None, metavar="ID", help="Meeting id, 'next', or omit for the latest meeting held.")
+@click.option(
+    "--meeting",
+    shell_complete=complete_meeting,
+    default=None,
+    metavar="ID",
+    help="Meeting id, 'next', or omit for the latest meeting held.",
+)
 @lang_option()
 @click.option(
     "--out",
@@ -76,8 +82,20 @@ def export(meeting: str | None, lang: str, out: Path, fmt: str, data: Path | Non
     "template",
     epilog=examples("python -m analysis template --implementer IACHR --meeting 2007 --lang es --out IACHR-2007.xlsx"),
 )
-@click.option("--implementer", required=True, metavar="ID", help="Implementer id, e.g. IACHR or ECU.")
-@click.option("--meeting", required=True, metavar="ID", help="Meeting id the report is for, or 'next'.")
+@click.option(
+    "--implementer",
+    shell_complete=complete_implementer,
+    required=True,
+    metavar="ID",
+    help="Implementer id, e.g. IACHR or ECU.",
+)
+@click.option(
+    "--meeting",
+    shell_complete=complete_meeting,
+    required=True,
+    metavar="ID",
+    help="Meeting id the report is for, or 'next'.",
+)
 @lang_option()
 @click.option(
     "--out", required=True, type=click.Path(path_type=Path), metavar="FILE.xlsx", help="Where to write the form."
@@ -113,8 +131,20 @@ def template(implementer: str, meeting: str, lang: str, out: Path, data: Path | 
     metavar="PATH",
     help="Where to write the error report (default: <form>.errors.xlsx next to the form).",
 )
-@click.option("--implementer", default=None, metavar="ID", help="Refuse the form unless it is for this implementer.")
-@click.option("--meeting", default=None, metavar="ID", help="Refuse the form unless it is for this meeting.")
+@click.option(
+    "--implementer",
+    shell_complete=complete_implementer,
+    default=None,
+    metavar="ID",
+    help="Refuse the form unless it is for this implementer.",
+)
+@click.option(
+    "--meeting",
+    shell_complete=complete_meeting,
+    default=None,
+    metavar="ID",
+    help="Refuse the form unless it is for this meeting.",
+)
 @click.option(
     "--skip-conflicts", is_flag=True, help="Apply the rows without conflicts instead of refusing the whole form."
 )
@@ -184,11 +214,14 @@ def _print_ingest(outcome) -> None:
 )
 @click.option(
     "--meeting",
+    shell_complete=complete_meeting,
     required=True,
     metavar="ID",
     help="Meeting id (compared with the latest earlier meeting that has a snapshot).",
 )
-@click.option("--implementer", default=None, metavar="ID", help="Only this implementer.")
+@click.option(
+    "--implementer", shell_complete=complete_implementer, default=None, metavar="ID", help="Only this implementer."
+)
 @data_option("Folder of CSV tables (default: data/program/).")
 @verbosity_options
 def changes(meeting: str, implementer: str | None, data: Path | None) -> int:
@@ -201,7 +234,13 @@ def changes(meeting: str, implementer: str | None, data: Path | None) -> int:
 
 
 @click.command("snapshot", epilog=examples("python -m analysis snapshot --meeting 2007"))
-@click.option("--meeting", required=True, metavar="ID", help="Meeting id to record the current data for.")
+@click.option(
+    "--meeting",
+    shell_complete=complete_meeting,
+    required=True,
+    metavar="ID",
+    help="Meeting id to record the current data for.",
+)
 @data_option("Folder of CSV tables (default: data/program/).")
 @verbosity_options
 def snapshot(meeting: str, data: Path | None) -> int:

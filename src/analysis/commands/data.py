@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from analysis.commands.options import examples
+from analysis.commands.options import complete_meeting, examples
 from analysis.commands.output import detail, result, say, verbosity_options, warn
 
 PATH_ARGUMENT = click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
@@ -70,6 +70,7 @@ def validate(path: Path | None, no_sources: bool) -> int:
 @PATH_ARGUMENT
 @click.option(
     "--meeting",
+    shell_complete=complete_meeting,
     default=None,
     metavar="ID",
     help="Meeting id or 'next'; milestones are judged as of its as-of date (default: the latest meeting).",

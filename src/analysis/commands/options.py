@@ -88,3 +88,30 @@ def data_option(help: str = "Folder of CSV tables or an .xlsx workbook (default:
 def lang_option(help: str = "Language of labels and instructions."):
     """``--lang`` for one language (default en)."""
     return click.option("--lang", type=OneOf(languages, "language"), default="en", show_default=True, help=help)
+
+
+def _column(path: Path, column: str) -> list[str]:
+    """The non-empty values of ``column`` in the CSV at ``path``; none when it cannot be read (completion only)."""
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            return [row[column] for row in csv.DictReader(fh) if row.get(column)]
+    except (OSError, csv.Error, UnicodeDecodeError):
+        return []
+
+
+def complete_meeting(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of ``--meeting``: the ids in the data folder's meetings file, and ``next``."""
+    from analysis import config
+
+    meetings = config.DataLayout.of(ctx.params.get("data")).meetings
+    return [m for m in (*_column(meetings, "meeting_id"), "next") if m.startswith(incomplete)]
+
+
+def complete_implementer(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of ``--implementer``: the ids in the data folder's implementers table."""
+    from analysis import config
+
+    tables = config.DataLayout.of(ctx.params.get("data")).tables
+    return [i for i in _column(tables / "implementers.csv", "implementer_id") if i.startswith(incomplete)]

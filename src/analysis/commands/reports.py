@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from analysis.commands.options import CommaList, data_option, examples
+from analysis.commands.options import CommaList, complete_implementer, complete_meeting, data_option, examples
 from analysis.commands.output import NORMAL, QUIET, VERBOSE, detail, note, result, verbosity, verbosity_options
 from analysis.errors import UsageError
 
@@ -39,6 +39,7 @@ def _report_formats() -> tuple[str, ...]:
 )
 @click.option(
     "--meeting",
+    shell_complete=complete_meeting,
     default=None,
     metavar="ID",
     help="Meeting id from data/meetings.csv, or 'next' (default: the latest meeting on or before today).",
@@ -46,6 +47,7 @@ def _report_formats() -> tuple[str, ...]:
 @click.option(
     "--implementer",
     "implementers",
+    shell_complete=complete_implementer,
     multiple=True,
     metavar="ID",
     help="Only this implementer's report (repeat for more); program-wide reports still run.",
