@@ -76,3 +76,13 @@ def test_a_missing_source_is_one_line_naming_where_it_looked(tmp_path):
     missing = source_missing(tmp_path / "nowhere.txt")
     assert missing is not None and str(tmp_path / "nowhere.txt") in str(missing) and "\n" not in str(missing)
     assert source_missing(WORK_PLAN) is None
+
+
+def test_a_date_taken_from_outside_the_excerpt_needs_a_note_saying_where(mini):
+    raw = read_raw(mini)
+    assert [p for p in check_excerpts(raw, WORK_PLAN) if p.column == "period_text"] == []
+    text = (mini / "observations.csv").read_text(encoding="utf-8")
+    (mini / "observations.csv").write_text(text.replace(",2005,=,4541,", ",2004,=,4541,"), encoding="utf-8")
+    problems = check_excerpts(read_raw(mini), WORK_PLAN)
+    assert [(p.column, p.value) for p in problems] == [("period_text", "2004")]
+    assert "not in the row's excerpt" in str(problems[0])

@@ -11,6 +11,9 @@ submission instead: their ``section`` is ``submission:<meeting>:<sha256[:12]>``
 and their excerpt is verbatim from the archived file
 ``data/submissions/<meeting>/<sha256>-<name>.xlsx``, so they are not looked
 for in the Work Plan.
+
+A row's date (``period_text``) must be in its own excerpt, or its ``note``
+must quote where it comes from (a neighbouring line, the calendar).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from analysis.errors import Problem
 EXCERPT_COLUMNS = (("excerpt", "section"), ("excerpt_b", "section_b"))
 VERBATIM_COLUMNS = {"mandates": (("text", "section"),)}
 SUBMISSION_PREFIX = "submission:"
+DATED_TABLES = ("actions", "milestones", "observations")
+LEADING_IN = re.compile(r"^in\s+", re.IGNORECASE)
 
 
 def cites_submission(section: object) -> bool:
@@ -78,6 +83,30 @@ def _check(text: str, section: str, doc: str, spans: dict[str, str], name: str) 
     return None
 
 
+def _folded(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def check_dates_cited(raw: dict[str, RawTable]) -> list[Problem]:
+    """Problems for dates found neither in the row's excerpt nor quoted in its note."""
+    out = []
+    for name in DATED_TABLES:
+        t = raw.get(name)
+        if t is None or not {"period_text", "section", "excerpt", "note"} <= set(t.frame.columns):
+            continue
+        f = t.frame
+        rows = zip(f["period_text"], f["section"], f["excerpt"], f["note"], strict=True)
+        for i, (period, section, excerpt, note) in enumerate(rows):
+            core = LEADING_IN.sub("", _folded(period))
+            if cites_submission(section) or not core or core == "unknown":
+                continue
+            if core not in _folded(excerpt) and core not in _folded(note):
+                message = "this date is not in the row's excerpt; quote in the note where it comes from"
+                where = {"file": t.file, "sheet": t.sheet, "row": t.row_number(i)}
+                out.append(Problem(message, **where, column="period_text", value=period))
+    return out
+
+
 def check_excerpts(raw: dict[str, RawTable], work_plan: Path | str) -> list[Problem]:
     """Problems for every excerpt (and verbatim column) not inside the section its row cites."""
     doc, spans, name = _document(str(work_plan)), _spans(str(work_plan)), Path(work_plan).name
@@ -94,4 +123,4 @@ def check_excerpts(raw: dict[str, RawTable], work_plan: Path | str) -> list[Prob
                 why = _check(text, section, doc, spans, name)
                 if why:
                     out.append(Problem(why, file=t.file, sheet=t.sheet, row=t.row_number(i), column=col, value=value))
-    return out
+    return out + check_dates_cited(raw)
