@@ -6,13 +6,14 @@ STAMP  := $(VENV)/.installed
 JOBS   ?=
 MEETING ?=
 
-.PHONY: setup report test lab hygiene validate summary benchmark clean system-deps
+.PHONY: setup report test lab hygiene validate summary benchmark clean system-deps catalogues
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m analysis.i18n >/dev/null
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
@@ -32,6 +33,10 @@ report: setup system-deps
 ## make test: set up and run the whole test suite
 test: setup system-deps
 	$(PY) -m pytest
+
+## make catalogues: compile the gettext catalogues (.po -> .mo); also done by setup and, when stale, on import
+catalogues: setup
+	$(PY) -m analysis.i18n
 
 validate: setup
 	$(PY) -m analysis validate

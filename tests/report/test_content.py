@@ -150,7 +150,7 @@ def test_a_new_country_appears_without_code_changes(tmp_path, no_meetings):
 
 def test_absentee_section_in_spanish_says_not_reported_never_zero(data, no_meetings):
     out = rc.absentee_section(report(data, no_meetings, implementer=None, lang="es"))
-    assert "141.407" in out and "10.260" in out and "44,3%" in out
+    assert "141.407" in out and "10.260" in out and "44,3\u00a0%" in out
     assert "no informado" in out
     ecuador_row = out.split("<tr><td>Ecuador</td>")[1].split("</tr>")[0]
     assert "no informado" in ecuador_row and "<td>0</td>" not in ecuador_row
@@ -167,7 +167,7 @@ def test_key_figures(data, no_meetings):
     )
     assert (f["milestones"], f["milestones_due"], f["milestones_overdue"], f["milestones_met"]) == (6, 2, 1, 1)
     out = rc.key_figures_section(report(data, no_meetings, lang="es"))
-    assert "33,3%" in out and "Cifras clave" in out
+    assert "33,3\u00a0%" in out and "Cifras clave" in out
 
 
 def test_data_from_the_dataset_is_escaped_in_every_section(data, no_meetings):

@@ -66,69 +66,6 @@ STATUS_COLOURS = {
 }
 STATUS_COLUMNS = {"status", "lifecycle_status"}
 
-# Labels of the Summary and About sheets (analysis.i18n is used where it has the key).
-LABELS = {
-    "en": {
-        "sheet.summary": "Summary",
-        "sheet.about": "About",
-        "implementer_id": "Implementer",
-        "name": "Name",
-        "mandates": "Mandates",
-        "mandates_action_reported": "Mandates with an action reported",
-        "mandates_planned_only": "Mandates with planned actions only",
-        "mandates_no_action_reported": "Mandates with no action reported",
-        "actions_carried_out": "Actions carried out",
-        "actions_planned": "Actions planned",
-        "milestones": "Milestones",
-        "milestones_met": "Milestones met",
-        "milestones_overdue": "Milestones overdue",
-        "share_mandates_with_action": "Share of mandates with an action reported",
-        "about.item": "Item",
-        "about.value": "Value",
-        "about.title": "Program",
-        "about.meeting": "Meeting",
-        "about.as_of": "Figures as of",
-        "about.data_version": "Data version",
-        "about.data_source": "Data source",
-        "about.generated": "Generated (UTC)",
-        "about.work_plan": "Source document",
-        "about.work_plan_sha256": "Source document SHA-256",
-        "about.language": "Language",
-        "about.note": "Note",
-        "about.note_text": "Table sheets hold the data as stored; derived indicators are computed values, not formulas.",
-        "about.none": "(none)",
-    },
-    "es": {
-        "sheet.summary": "Resumen",
-        "sheet.about": "Acerca de",
-        "implementer_id": "Responsable",
-        "name": "Nombre",
-        "mandates": "Mandatos",
-        "mandates_action_reported": "Mandatos con una acción informada",
-        "mandates_planned_only": "Mandatos solo con acciones previstas",
-        "mandates_no_action_reported": "Mandatos sin acción informada",
-        "actions_carried_out": "Acciones realizadas",
-        "actions_planned": "Acciones previstas",
-        "milestones": "Hitos",
-        "milestones_met": "Hitos cumplidos",
-        "milestones_overdue": "Hitos vencidos",
-        "share_mandates_with_action": "Proporción de mandatos con una acción informada",
-        "about.item": "Elemento",
-        "about.value": "Valor",
-        "about.title": "Programa",
-        "about.meeting": "Reunión",
-        "about.as_of": "Cifras al",
-        "about.data_version": "Versión de los datos",
-        "about.data_source": "Origen de los datos",
-        "about.generated": "Generado (UTC)",
-        "about.work_plan": "Documento fuente",
-        "about.work_plan_sha256": "SHA-256 del documento fuente",
-        "about.language": "Idioma",
-        "about.note": "Nota",
-        "about.note_text": "Las hojas de tablas contienen los datos tal como están guardados; los indicadores derivados son valores calculados, no fórmulas.",
-        "about.none": "(ninguna)",
-    },
-}
 SUMMARY_COLUMNS = (
     "implementer_id",
     "name",
@@ -159,10 +96,8 @@ I18N_KEYS = {
 
 
 def label(key: str, lang: str) -> str:
-    """Label ``key`` in ``lang``: from analysis.i18n where it has one, else this module's table."""
-    if key in I18N_KEYS:
-        return i18n.t(I18N_KEYS[key], lang)
-    return LABELS.get(lang, LABELS["en"]).get(key) or LABELS["en"][key]
+    """Label ``key`` in ``lang``: the report's label where one is shared, else the ``excel.`` catalogue entry."""
+    return i18n.t(I18N_KEYS.get(key, f"excel.{key}"), lang)
 
 
 def clean_text(text: str) -> str:

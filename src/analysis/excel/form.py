@@ -53,103 +53,24 @@ MILESTONE_FIELDS = ("milestone_id", "description", "period", "achieved", "achiev
 EDITABLE_FILL = PatternFill("solid", start_color="FFF9E5", end_color="FFF9E5")
 LOCKED_FILL = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
 
-TEXT = {
-    "en": {
-        "sheet.instructions": "Instructions",
-        "sheet.actions": "Actions",
-        "sheet.milestones": "Milestones",
-        "sheet.mandates": "Mandates",
-        "action_id": "Action id (do not edit)",
-        "kind": "Kind",
-        "description": "Description",
-        "period": "Period (e.g. March 2007)",
-        "status": "Status",
-        "mandate": "Mandate served",
-        "evidence": "Evidence (link or reference)",
-        "milestone_id": "Milestone id (do not edit)",
-        "achieved": "Achieved?",
-        "achieved_on": "Date achieved (YYYY-MM-DD)",
-        "mandate_id": "Mandate id",
-        "text": "Activity assigned",
-        "title": "Annual report form: {name} ({implementer}), meeting {meeting}",
-        "instructions": [
-            "1. On the sheet 'Actions', update the description, period, status, mandate or evidence of any action that changed since the last meeting.",
-            "2. To report a new action, use an empty row: leave 'Action id' empty (it is allocated when the form is received), choose its kind (carried out or planned) and fill in the other columns.",
-            "3. Write the period as you would in a letter, in English or Spanish: 'March 2007', 'first semester of 2007', 'marzo de 2007', 'primer semestre de 2007'.",
-            "4. Choose Status, Kind and Mandate from the drop-down lists.",
-            "5. On the sheet 'Milestones', say whether each milestone was achieved and, if so, on what date.",
-            "6. Do not rename, reorder or delete sheets, columns or rows, and do not edit grey cells: the form is checked against the data it was made from, and a changed id is refused.",
-            "7. Save the file as an Excel Workbook (.xlsx), without a password, and send it back.",
-        ],
-    },
-    "es": {
-        "sheet.instructions": "Instrucciones",
-        "sheet.actions": "Acciones",
-        "sheet.milestones": "Hitos",
-        "sheet.mandates": "Mandatos",
-        "action_id": "Id de la acción (no modificar)",
-        "kind": "Tipo",
-        "description": "Descripción",
-        "period": "Período (p. ej. marzo de 2007)",
-        "status": "Estado",
-        "mandate": "Mandato atendido",
-        "evidence": "Evidencia (enlace o referencia)",
-        "milestone_id": "Id del hito (no modificar)",
-        "achieved": "¿Cumplido?",
-        "achieved_on": "Fecha de cumplimiento (AAAA-MM-DD)",
-        "mandate_id": "Id del mandato",
-        "text": "Actividad asignada",
-        "title": "Formulario de informe anual: {name} ({implementer}), reunión {meeting}",
-        "instructions": [
-            "1. En la hoja 'Acciones', actualice la descripción, el período, el estado, el mandato o la evidencia de toda acción que haya cambiado desde la última reunión.",
-            "2. Para informar una acción nueva, use una fila vacía: deje vacío el 'Id de la acción' (se asigna al recibir el formulario), elija su tipo (realizada o prevista) y complete las demás columnas.",
-            "3. Escriba el período como lo haría en una carta, en español o en inglés: 'marzo de 2007', 'primer semestre de 2007', 'March 2007'.",
-            "4. Elija Estado, Tipo y Mandato en las listas desplegables.",
-            "5. En la hoja 'Hitos', indique si cada hito se cumplió y, en tal caso, en qué fecha.",
-            "6. No cambie el nombre, el orden ni elimine hojas, columnas o filas, y no modifique las celdas grises: el formulario se compara con los datos de los que se generó, y un id modificado se rechaza.",
-            "7. Guarde el archivo como Libro de Excel (.xlsx), sin contraseña, y envíelo.",
-        ],
-    },
-}
-# Fallback vocabulary labels, used where analysis.i18n has no entry.
-VOCAB = {
-    "lifecycle": {
-        "en": {s: s.replace("_", " ") for s in LIFECYCLE_STATUSES},
-        "es": {
-            "planned": "prevista",
-            "in_progress": "en curso",
-            "completed": "finalizada",
-            "suspended": "suspendida",
-            "cancelled": "cancelada",
-            "no_information": "sin información",
-        },
-    },
-    "action_kind": {
-        "en": {"carried_out": "carried out", "planned": "planned"},
-        "es": {"carried_out": "realizada", "planned": "prevista"},
-    },
-    "achieved": {
-        "en": {"yes": "yes", "no": "no", "unknown": "unknown"},
-        "es": {"yes": "sí", "no": "no", "unknown": "se desconoce"},
-    },
-}
 VOCAB_VALUES = {"lifecycle": LIFECYCLE_STATUSES, "action_kind": ACTION_KINDS, "achieved": MILESTONE_ACHIEVED}
 
 
+INSTRUCTIONS = 7  # form.instructions.1 .. .7 in the catalogue
+
+
 def text(key: str, lang: str):
-    return TEXT.get(lang, TEXT["en"])[key]
+    """A form string from the ``excel`` catalogue; ``"instructions"`` gives the list of steps."""
+    if key == "instructions":
+        return [i18n.t(f"form.instructions.{i}", lang) for i in range(1, INSTRUCTIONS + 1)]
+    return i18n.t(f"form.{key}", lang)
 
 
 def vocab_labels(vocab: str, lang: str) -> dict[str, str]:
     """Code -> label for a drop-down list in ``lang`` (labels are unique)."""
-    out = {}
-    for code in VOCAB_VALUES[vocab]:
-        key = {"achieved": "label"}.get(vocab, vocab)
-        lab = i18n.STRINGS.get(i18n.check_lang(lang), {}).get(f"{key}.{code}")
-        out[code] = lab or VOCAB[vocab][lang if lang in VOCAB[vocab] else "en"][code]
-    if len(set(out.values())) != len(out):  # ambiguous labels could not be mapped back
-        out = dict(VOCAB[vocab][lang if lang in VOCAB[vocab] else "en"])
-    return out
+    key = {"achieved": "label"}.get(vocab, vocab)
+    # The catalogue test checks these labels are unique per language, so each maps back to one code.
+    return {code: i18n.t(f"{key}.{code}", lang) for code in VOCAB_VALUES[vocab]}
 
 
 def label_to_code(vocab: str, lang: str) -> dict[str, str]:
@@ -288,8 +209,8 @@ def build_template(
     ``secret`` keys the hidden sheet's fingerprint; by default the secret of
     the data folder ``ds`` was read from (:mod:`analysis.store.secret`).
     """
-    if lang not in TEXT:
-        raise UsageError(f"unknown language {lang!r}; use en or es")
+    if lang not in i18n.LANGUAGES:
+        raise UsageError(f"unknown language {lang!r}; use one of {', '.join(i18n.LANGUAGES)}")
     impl = ds.implementers[ds.implementers["implementer_id"] == implementer]
     if impl.empty:
         raise UsageError(f"unknown implementer {implementer!r}; see implementers.csv for the ids")
@@ -464,10 +385,7 @@ def _lock(ws, r: int, editable) -> None:
 
 
 def _validation(ws, ref: str, cells: str, lang: str) -> None:
-    msg = {
-        "en": ("Choose from the list", "Please choose a value from the drop-down list."),
-        "es": ("Elija de la lista", "Elija un valor de la lista desplegable."),
-    }[lang]
+    msg = (i18n.t("form.validation.title", lang), i18n.t("form.validation.error", lang))
     dv = DataValidation(
         type="list", formula1=ref, allow_blank=True, showErrorMessage=True, errorTitle=msg[0], error=msg[1]
     )

@@ -1,4 +1,4 @@
-"""A plain-text summary of the program, for the terminal."""
+"""A plain-text summary of the program, for the terminal (English; strings from analysis.i18n)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
+from analysis.i18n import label, t
 from analysis.measures import implementer_counts, program_totals
 from analysis.measures.changes import CHANGE_KEYS
 
@@ -35,18 +36,21 @@ def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = N
         "observations",
     ]
     heads = [
-        "implementer",
-        "mandates",
-        "with action",
-        "planned only",
-        "none",
-        "carried out",
-        "planned",
-        "milestones",
-        "missed",
-        "past unreported",
-        "disputed",
-        "figures",
+        t(f"summary.col.{k}")
+        for k in (
+            "implementer",
+            "mandates",
+            "with_action",
+            "planned_only",
+            "none",
+            "carried_out",
+            "planned",
+            "milestones",
+            "missed",
+            "past_unreported",
+            "disputed",
+            "figures",
+        )
     ]
     table = shown[cols].astype(str).values.tolist()
     widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(heads)]
@@ -57,22 +61,30 @@ def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = N
     total = program_totals(counts)
     kinds = ds.implementers["kind"].value_counts()
     out = [
-        "Inter-American Program for the Promotion and Protection of the Human Rights of Migrants",
-        f"data version {ds.version} from {ds.source}; milestones as of {as_of.isoformat()}"
+        t("program.short_title"),
+        t("summary.data_line", version=ds.version, source=ds.source, as_of=as_of.isoformat())
         + (f" ({meeting_title})" if meeting_title else ""),
         "",
-        f"implementers: {len(ds.implementers)} ("
-        + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items())
-        + ")",
-        f"mandates {len(ds.mandates)}, actions {len(ds.actions)}, milestones {len(ds.milestones)}, "
-        f"indicators {len(ds.indicators)}, observations {len(ds.observations)}, "
-        f"data-quality flags {len(ds.data_quality)}",
+        t(
+            "summary.implementers",
+            count=len(ds.implementers),
+            kinds=", ".join(f"{n} {label('implementer_kind', k)}" for k, n in kinds.items()),
+        ),
+        t(
+            "summary.counts",
+            mandates=len(ds.mandates),
+            actions=len(ds.actions),
+            milestones=len(ds.milestones),
+            indicators=len(ds.indicators),
+            observations=len(ds.observations),
+            flags=len(ds.data_quality),
+        ),
         "",
         line(heads),
         line(["-" * w for w in widths]),
         *[line(r) for r in table],
         line(["-" * w for w in widths]),
-        line(["total"] + [str(int(total[c])) for c in cols[1:]]),
+        line([t("summary.total")] + [str(int(total[c])) for c in cols[1:]]),
         "",
         _reported_line(counts, total, meeting),
     ]
@@ -81,24 +93,27 @@ def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = N
 
 def _reported_line(counts: pd.DataFrame, total: pd.Series, meeting) -> str:
     if meeting is None:
-        return "who reported: not computed without a meeting's reporting period (give --meeting, not --as-of)"
+        return t("summary.reported_not_computed")
     start, end = meeting.reporting_period_start, meeting.reporting_period_end
-    span = f"{start.isoformat() if start else '...'} to {end.isoformat() if end else '...'}"
     silent = counts.loc[~counts["reported"], "implementer_id"]
-    return (
-        f"implementers that reported nothing from {span}: {int(total['implementers_without_reports'])} "
-        f"of {len(counts)} (member states included)" + (f": {', '.join(silent)}" if 0 < len(silent) <= 20 else "")
+    line = t(
+        "summary.reported_nothing",
+        start=start.isoformat() if start else "...",
+        end=end.isoformat() if end else "...",
+        count=int(total["implementers_without_reports"]),
+        total=len(counts),
     )
+    return line + (f": {', '.join(silent)}" if 0 < len(silent) <= 20 else "")
 
 
 def changes_text(changes: dict[str, pd.DataFrame] | None) -> str:
     """Plain-text listing of :func:`changes_between` output, for the CLI."""
     if changes is None:
-        return "No earlier meeting has a snapshot: nothing to compare with."
+        return t("summary.no_snapshot")
     lines = []
     for key in CHANGE_KEYS:
         frame = changes[key]
-        lines.append(f"{key.replace('_', ' ')}: {len(frame)}")
+        lines.append(f"{key.replace('_', ' ')}: {len(frame)}")  # the change key, as the CLI names it
         for row in frame.itertuples(index=False):
             lines.append("  " + " | ".join(_show(v) for v in row))
     return "\n".join(lines)

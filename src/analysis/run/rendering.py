@@ -20,28 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-PROGRAM_TITLE = {
-    "en": "Inter-American Program for the Promotion and Protection of the Human Rights of Migrants, "
-    "Including Migrant Workers and Their Families",
-    "es": "Programa Interamericano para la Promoción y Protección de los Derechos Humanos de los Migrantes, "
-    "Incluyendo a los Trabajadores Migratorios y sus Familias",
-}
-LABELS = {
-    "en": {
-        "meeting": "Meeting",
-        "as_of": "Data as of",
-        "version": "Data version",
-        "generated": "Generated",
-        "contents": "Contents",
-    },
-    "es": {
-        "meeting": "Reunión",
-        "as_of": "Datos al",
-        "version": "Versión de los datos",
-        "generated": "Generado",
-        "contents": "Contenido",
-    },
-}
+from analysis import i18n
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 # Output types whose nbconvert rendering loads code from a CDN.
 DROP_MIMES = ("application/vnd.jupyter.widget-view+json", "application/vnd.jupyter.widget-state+json")
@@ -223,33 +203,32 @@ def add_toc(fragment: str) -> tuple[str, list[tuple[int, str, str]]]:
 
 def wrap_page(fragment: str, header: ReportHeader) -> str:
     """A complete, self-contained page around an HTML fragment."""
-    lang = header.lang if header.lang in LABELS else "en"
-    labels = LABELS[lang]
+    lang = header.lang if header.lang in i18n.LANGUAGES else "en"
     e = html.escape
     body, toc = add_toc(strip_external(fragment))
     toc_html = ""
     if toc:
         items = "".join(f'<li class="lvl-{lvl}"><a href="#{e(a)}">{e(t)}</a></li>' for lvl, a, t in toc)
-        toc_html = f'<nav class="oas-toc"><h2>{e(labels["contents"])}</h2><ol>{items}</ol></nav>'
+        toc_html = f'<nav class="oas-toc"><h2>{e(i18n.t("page.contents", lang))}</h2><ol>{items}</ol></nav>'
     needs_plotly = "Plotly.newPlot" in body or "plotly-graph-div" in body
     # A literal "</script" inside plotly.js would end the tag early; it does not occur, but be sure.
     script = ""
     if needs_plotly:
         script = "<script>" + plotly_js().replace("</script", "<\\/script") + "</script>"
     meta = "".join(
-        f"<dt>{e(labels[k])}</dt><dd>{e(v)}</dd>"
+        f"<dt>{e(i18n.t(k, lang))}</dt><dd>{e(v)}</dd>"
         for k, v in (
-            ("meeting", header.meeting),
-            ("as_of", header.as_of),
-            ("version", header.data_version),
-            ("generated", header.generated),
+            ("page.meeting", header.meeting),
+            ("page.as_of", header.as_of),
+            ("page.version", header.data_version),
+            ("page.generated", header.generated),
         )
     )
     return (
         f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(header.title)}</title>\n<style>{CSS}</style>\n{script}\n</head>\n<body>\n"
-        f'<header class="oas-header"><p class="program">{e(PROGRAM_TITLE[lang])}</p>'
+        f'<header class="oas-header"><p class="program">{e(i18n.t("program.title", lang))}</p>'
         f'<h1 class="oas-title">{e(header.title)}</h1><dl>{meta}</dl></header>\n'
         f"{toc_html}\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
@@ -258,19 +237,6 @@ def wrap_page(fragment: str, header: ReportHeader) -> str:
 def render_html(nb, header: ReportHeader) -> str:
     """The executed notebook ``nb`` as a self-contained page."""
     return wrap_page(render_body(nb), header)
-
-
-INDEX_LABELS = {
-    "title": "Reports",
-    "report": "Report",
-    "implementer": "Implementer",
-    "status": "Status",
-    "files": "Files",
-    "duration": "Seconds",
-    "note": "Note",
-    "en": "English",
-    "es": "Español",
-}
 
 
 def index_page(manifest: dict, exists=lambda path: True) -> str:
@@ -294,7 +260,7 @@ def index_page(manifest: dict, exists=lambda path: True) -> str:
             if kind in ("html", "pdf") and outputs is not None and kind not in outputs:
                 if r.get("status") != "failed":
                     continue  # a file left from an older run that this run did not produce
-                label = f"previous {label}"  # the last good version, kept when this run failed
+                label = i18n.t("index.previous", label=label)  # the last good version, kept when this run failed
             links.append(f'<a href="{e(path, quote=True)}">{e(label)}</a>')
         note = r.get("error") or r.get("reason") or ""
         status = r.get("status", "")
@@ -305,31 +271,32 @@ def index_page(manifest: dict, exists=lambda path: True) -> str:
             f"<td>{'' if duration is None else f'{duration:.1f}'}</td><td>{e(str(note))}</td></tr>"
         )
     sections = []
-    L = INDEX_LABELS
+    heads = "".join(
+        f"<th>{e(i18n.t(f'index.{k}'))}</th>" for k in ("report", "implementer", "status", "files", "duration", "note")
+    )
     for lang, rows in rows_by_lang.items():
+        name = i18n.t(f"language.{lang}") if lang in i18n.LANGUAGES else lang
         sections.append(
-            f"<h2>{e(L.get(lang, lang))}</h2><table><thead><tr><th>{L['report']}</th><th>{L['implementer']}</th>"
-            f"<th>{L['status']}</th><th>{L['files']}</th><th>{L['duration']}</th><th>{L['note']}</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
+            f"<h2>{e(name)}</h2><table><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
     inputs = manifest.get("inputs", {})
     facts = "".join(
         f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>"
         for k, v in (
-            ("Meeting", meeting.get("title_en", "")),
-            ("As of", meeting.get("as_of", "")),
-            ("Date basis", meeting.get("basis", "")),
-            ("Data version", inputs.get("data_version", "")),
-            ("Generated", manifest.get("generated_at", "")),
-            ("Summary", ", ".join(f"{v} {k}" for k, v in summary.items())),
+            (i18n.t("index.meeting"), meeting.get("title_en", "")),
+            (i18n.t("index.as_of"), meeting.get("as_of", "")),
+            (i18n.t("index.date_basis"), meeting.get("basis", "")),
+            (i18n.t("index.data_version"), inputs.get("data_version", "")),
+            (i18n.t("index.generated"), manifest.get("generated_at", "")),
+            (i18n.t("index.summary"), ", ".join(f"{v} {k}" for k, v in summary.items())),
         )
     )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{e(L['title'])}: {e(str(meeting.get('meeting_id', '')))}</title>\n<style>{CSS}\n"
+        f"<title>{e(i18n.t('index.title'))}: {e(str(meeting.get('meeting_id', '')))}</title>\n<style>{CSS}\n"
         ".status-failed .status { color: #a40000; font-weight: bold; } .status-ok .status { color: #176b2c; }"
         "</style>\n</head>\n<body>\n"
-        f'<header class="oas-header"><p class="program">{e(PROGRAM_TITLE["en"])}</p>'
-        f'<h1 class="oas-title">{e(L["title"])}: {e(str(meeting.get("title_en", "")))}</h1><dl>{facts}</dl></header>\n'
+        f'<header class="oas-header"><p class="program">{e(i18n.t("program.title"))}</p>'
+        f'<h1 class="oas-title">{e(i18n.t("index.title"))}: {e(str(meeting.get("title_en", "")))}</h1><dl>{facts}</dl></header>\n'
         f'<main>{"".join(sections)}<p><a href="manifest.json">manifest.json</a></p></main>\n</body>\n</html>\n'
     )

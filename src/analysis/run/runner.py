@@ -28,7 +28,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import config
+from analysis import config, i18n
 from analysis.common.hashing import sha256_bytes, sha256_json
 from analysis.common.slugs import inside, slug
 from analysis.dataset.meetings import Meeting
@@ -39,10 +39,8 @@ IMPLEMENTER_REPORT = "implementer_report"
 PROGRAM_REPORTS = ("program_overview", "absentee_voting")
 LANGS = ("en", "es")
 FORMATS = ("html", "pdf")
-TITLES = {
-    "program_overview": {"en": "Program overview", "es": "Panorama del Programa"},
-    "absentee_voting": {"en": "Voting abroad", "es": "Voto en el exterior"},
-}
+# The index/page title of each program-wide report (catalogue keys).
+TITLE_KEYS = {"program_overview": "report.overview.title", "absentee_voting": "report.absentee.short_title"}
 PACKAGES = ("papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "plotly", "pandas", "jupyter_client")
 
 
@@ -185,7 +183,7 @@ def plan_reports(
                     "",
                     lang,
                     s,
-                    TITLES[nb][lang],
+                    i18n.t(TITLE_KEYS[nb], lang),
                     Path(notebooks_dir) / f"{nb}.ipynb",
                     {"implementer": "", **base, "lang": lang},
                 )
