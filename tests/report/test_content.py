@@ -238,8 +238,8 @@ def test_as_of_defaults_to_the_meetings_as_of(data, tmp_path):
 
 
 def test_unknown_language_is_a_clear_error(data, no_meetings):
-    with pytest.raises(Exception, match="unknown language 'fr'"):
-        report(data, no_meetings, lang="fr")
+    with pytest.raises(Exception, match="unknown language 'de'"):
+        report(data, no_meetings, lang="de")
 
 
 def test_one_source_link_per_distinct_source_in_the_voting_table(tmp_path):
