@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import run_cli
 
 from analysis import config
 from analysis.dataset.provenance import check_excerpts, normalize, source_missing
@@ -86,3 +87,11 @@ def test_a_date_taken_from_outside_the_excerpt_needs_a_note_saying_where(mini):
     problems = check_excerpts(read_raw(mini), WORK_PLAN)
     assert [(p.column, p.value) for p in problems] == [("period_text", "2004")]
     assert "not in the row's excerpt" in str(problems[0])
+
+
+def test_validate_says_in_one_line_that_it_could_not_check_excerpts(tmp_path):
+    nowhere = tmp_path / "work-plan.txt"
+    done = run_cli("validate", env={"WORK_PLAN_PATH": str(nowhere)})
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if "excerpts were not checked" in line]
+    assert len(lines) == 1 and str(nowhere) in lines[0]
