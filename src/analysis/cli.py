@@ -52,10 +52,10 @@ class AnalysisGroup(click.Group):
                 formatter.write_dl(rows)
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
-        found = super().resolve_command(ctx, args)
-        if not ctx.resilient_parsing:  # not while completing a command line
-            _recover_interrupted_commit(_data_option(args))
-        return found
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and not ctx.resilient_parsing:  # not while completing a command line
+            _recover_interrupted_commit(command, name, rest)
+        return name, command, rest
 
     def invoke(self, ctx: click.Context):
         started = time.perf_counter()
@@ -89,21 +89,18 @@ class AnalysisGroup(click.Group):
         return rv
 
 
-def _data_option(args: list[str]) -> str | None:
-    """The ``--data`` a command line names (None: the default data folder)."""
-    for i, arg in enumerate(args):
-        if arg == "--data" and i + 1 < len(args):
-            return args[i + 1]
-        if arg.startswith("--data="):
-            return arg.split("=", 1)[1]
-    return None
-
-
-def _recover_interrupted_commit(data: str | None) -> None:
-    """Any command that touches a data folder first finishes (or undoes) an interrupted write of it."""
+def _recover_interrupted_commit(command: click.Command, name: str, args: list[str]) -> None:
+    """A command that touches a data folder (``--data`` or ``PATH``) first finishes or undoes an interrupted write."""
     from analysis.store.journal import recover_pending
 
-    done = recover_pending(data)
+    keys = [p.name for p in command.params if p.name in ("data", "path")]
+    if not keys:
+        return
+    try:
+        params = command.make_context(name, list(args), resilient_parsing=True).params
+    except click.ClickException:
+        return  # the real parse reports it
+    done = recover_pending(next((params[k] for k in keys if params.get(k)), None))
     if done:
         click.echo(f"note: an interrupted write of the data was found and {done}", err=True)
 

@@ -61,12 +61,12 @@ def check_output(
 ) -> Path:
     """``path`` if it may be written as an output with ``suffix`` (None: a folder); else :class:`OutputPathError`."""
     path = Path(path)
-    if suffix is not None and path.suffix.lower() != suffix:
-        raise OutputPathError(path, f"the file name must end in {suffix}" + (f" ({hint})" if hint else ""))
     guarded = [Path(p) for p in inputs] + (protected_files(layout) if layout else [])
     for other in guarded:
         if _same(path, other):
             raise OutputPathError(path, f"refused: writing there would overwrite {other}; choose another name")
+    if suffix is not None and path.suffix.lower() != suffix:
+        raise OutputPathError(path, f"the file name must end in {suffix}" + (f" ({hint})" if hint else ""))
     if layout and suffix is None and any(_same(path, p) for p in (layout.tables, layout.root)):
         raise OutputPathError(path, "refused: this is the data folder itself; choose another folder")
     _check_kind(path, suffix)
