@@ -1,8 +1,9 @@
 """Benchmark: `python -m analysis run` against an analyst's sequential loop.
 
 Both arms produce the same reports (implementer reports for the first K
-implementers with data, plus the program-wide reports, in English and Spanish;
-HTML and PDF) for the default meeting, on this machine, in this run:
+implementers with data, plus the program-wide reports, in every report
+language: English, Spanish, French, Portuguese; HTML and PDF) for the default
+meeting, on this machine, in this run:
 
 * loop: for each report, `papermill` CLI, then `jupyter nbconvert --to html
   --no-input`, then `chromium --headless --print-to-pdf`, one after another;
@@ -17,7 +18,7 @@ of an empty notebook (CLI and in-process).
 
 Usage::
 
-    python benchmarks/bench_run.py                     # all reports, 3 runs each
+    python benchmarks/bench_run.py --runs 1            # all reports, once (about 20 min on 2 CPUs)
     python benchmarks/bench_run.py --implementers 2 --runs 3 --write-readme
 """
 
@@ -44,7 +45,7 @@ from analysis import config  # noqa: E402
 from analysis.dataset.loading import load_dataset  # noqa: E402
 from analysis.dataset.meetings import load_meetings, resolve_meeting  # noqa: E402
 from analysis.run.pdf import find_chromium  # noqa: E402
-from analysis.run.runner import plan_reports  # noqa: E402
+from analysis.run.runner import LANGS, plan_reports  # noqa: E402
 
 
 def timed(cmd: list[str], **kw) -> float:
@@ -132,7 +133,7 @@ def main(argv=None) -> int:
         default=0,
         help="only the first K implementers with data (0 = all); both arms run the same reports",
     )
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=1, help="interleaved runs of each arm (default 1: the CPU is shared)")
     ap.add_argument("--jobs", type=int, default=0, help="--jobs for the run (default: number of CPUs)")
     ap.add_argument("--write-readme", action="store_true", help="write the results into benchmarks/README.md")
     args = ap.parse_args(argv)
@@ -187,6 +188,7 @@ def main(argv=None) -> int:
         f"papermill.execute_notebook({str(empty)!r}, {str(work / 'e2.ipynb')!r}, progress_bar=False); "
         "print(time.perf_counter() - t)"
     )
+    sizes: list[int] = []
     try:
         for i in range(args.runs):
             loop_dir = work / f"loop{i}"
@@ -195,6 +197,7 @@ def main(argv=None) -> int:
             out = work / f"run{i}"
             times["run"].append(timed([*run_cmd, "--force", "--out", str(out)], cwd=ROOT))
             times["rerun"].append(timed([*run_cmd, "--out", str(out)], cwd=ROOT))
+            sizes.append(max(p.stat().st_size for p in out.glob("*/*/*.html")) if out.exists() else 0)
             times["import"].append(timed([sys.executable, "-c", "import analysis, pandas, plotly"], cwd=ROOT))
             times["papermill_cli_empty"].append(timed([str(BIN / "papermill"), str(empty), str(work / "e.ipynb")]))
             res = subprocess.run([sys.executable, "-c", inproc], capture_output=True, text=True, check=True)
@@ -221,6 +224,8 @@ def main(argv=None) -> int:
         "speedup_run_vs_loop": med["loop"] / med["run"],
         "speedup_rerun_vs_loop": med["loop"] / med["rerun"],
         "per_report_s": {"loop": med["loop"] / len(reports), "run": med["run"] / len(reports)},
+        "langs": list(LANGS),
+        "largest_html_bytes": max(sizes or [0]),
     }
     print(json.dumps(result, indent=2))
     if args.write_readme:
@@ -244,7 +249,8 @@ This file is written by `python benchmarks/bench_run.py --write-readme`.
 Command: `{r["command"]}`
 
 Reports: {r["reports"]} (meeting {r["meeting"]}; implementer reports for {", ".join(r["implementers"])},
-plus the program overview and voting-abroad reports; English and Spanish; HTML and PDF). Runs: {r["runs"]} each.
+plus the program overview and voting-abroad reports; languages {", ".join(r["langs"])}; HTML and PDF). Runs: {r["runs"]} each.
+Largest report HTML of the run: {r["largest_html_bytes"] / 1e6:.2f} MB (plotly.js is one shared file per meeting folder).
 
 Machine: {m["nproc"]} CPUs ({m["cpu"]}), memory {m["memory"]}, Python {m["python"]}, {m["platform"]},
 {r["chromium"]}. Load average when it started: {", ".join(f"{x:.2f}" for x in m["load_average_at_start"])}
@@ -266,8 +272,8 @@ in-process (that is the kernel start, paid once per report since each report get
 
 ```sh
 make setup system-deps
-.venv/bin/python benchmarks/bench_run.py --runs 3 --write-readme            # every report
-.venv/bin/python benchmarks/bench_run.py --implementers 2 --runs 3          # quicker: 2 implementers
+.venv/bin/python benchmarks/bench_run.py --write-readme                     # every report, once
+.venv/bin/python benchmarks/bench_run.py --implementers 2 --runs 3          # quicker: 2 implementers, 3 runs
 ```
 """
     path = Path(__file__).with_name("README.md")

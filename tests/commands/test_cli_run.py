@@ -38,7 +38,8 @@ def test_run_html_for_one_implementer(tmp_path):
     # Not a terminal: plain progress lines, no bar.
     assert "[1/3] ok" in res.stderr and "\r" not in res.stderr
     d = tmp_path / "2006"
-    assert sorted(p.name for p in (d / "es").iterdir()) == ["absentee-voting.html", "ecu.html", "program-overview.html"]
+    names = sorted(p.name for p in (d / "es").iterdir())
+    assert names == ["absentee-voting.html", "ecu.html", "index.html", "program-overview.html"]  # index: landing page
     manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["run"]["formats"] == ["html"] and manifest["meeting"]["meeting_id"] == "2006"
     again = run(*FIXTURE_ARGS, "--implementer", "ECU", "--lang", "es", "--format", "html", "--out", str(tmp_path))

@@ -1,13 +1,31 @@
-"""Tests for analysis.run.rendering: self-contained pages, contents, escaping, index."""
+"""Tests for analysis.run.rendering: pages that work offline, contents, navigation, escaping."""
 
 import re
 
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis.run.rendering import ReportHeader, index_page, prepare_notebook, render_html, strip_external
+from analysis.run.rendering import (
+    PLOTLY_ASSET,
+    PageContext,
+    plotly_js,
+    prepare_notebook,
+    render_html,
+    single_file_page,
+    strip_external,
+)
 
-HEADER = ReportHeader("Ecuador <b>", "Meeting 2006 & co", "2006-03-16", "abc123def456", "2026-11-29 10:00 UTC")
+HEADER = PageContext(
+    "Ecuador <b>",
+    "Meeting 2006 & co",
+    "2006-03-16",
+    "abc123def456",
+    "2026-11-29 10:00 UTC",
+    slug="ecu",
+    langs=("en", "es"),
+    single_file=True,
+)
+SHARED = PageContext("Ecuador", "Meeting", "2006-03-16", "v1", "now", lang="es", slug="ecu", langs=("en", "es"))
 PLOTLY_FIG = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {}}
 
 
@@ -60,7 +78,7 @@ def test_header_is_escaped_and_complete(page):
 
 
 def test_contents_links_every_heading(page):
-    toc = re.search(r'<nav class="oas-toc">(.*?)</nav>', page, re.S).group(1)
+    toc = re.search(r'<nav class="oas-toc"[^>]*>(.*?)</nav>', page, re.S).group(1)
     targets = re.findall(r'href="#([^"]+)"', toc)
     assert targets == ["results", "actions-plans"]
     for t in targets:
@@ -110,63 +128,53 @@ def test_page_without_charts_has_no_plotly():
     assert "Plotly" not in render_html(nb, HEADER)
 
 
-def test_index_escapes_and_links():
-    manifest = {
-        "meeting": {"meeting_id": "2006", "title_en": "M <i>"},
-        "summary": {"ok": 1, "failed": 1},
-        "reports": [
-            {
-                "report_id": "en/x",
-                "lang": "en",
-                "title": "<script>alert(1)</script>",
-                "implementer": "X",
-                "status": "ok",
-                "paths": {"html": "en/x.html", "pdf": "en/x.pdf", "log": "logs/en/x.log"},
-            },
-            {
-                "report_id": "en/y",
-                "lang": "en",
-                "title": "Y",
-                "implementer": "Y",
-                "status": "failed",
-                "error": "cell 2: RuntimeError: <bad>",
-                "paths": {"html": "en/y.html", "log": "logs/en/y.log"},
-            },
-        ],
-    }
-    page = index_page(manifest, exists=lambda p: p != "en/y.html")
-    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert 'href="en/x.html"' in page and 'href="en/x.pdf"' in page
-    assert 'href="logs/en/x.log"' not in page  # logs only for failures
-    assert 'href="logs/en/y.log"' in page and 'href="en/y.html"' not in page
-    assert "RuntimeError: &lt;bad&gt;" in page
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+def test_contents_nest_sub_headings():
+    from bs4 import BeautifulSoup
+
+    page = render_html(new_notebook(cells=[new_markdown_cell("## Results\n\n### Actions & plans")]), SHARED)
+    toc = BeautifulSoup(page, "html.parser").select_one("nav.oas-toc")
+    top = toc.find("ol").find_all("li", recursive=False)
+    assert [li.a.get_text() for li in top] == ["Results"]
+    assert [li.a.get_text() for li in top[0].find("ol").find_all("li")] == ["Actions & plans"]
+    assert "counters(toc" in page  # printed as 1, 1.1
 
 
-def test_index_marks_previous_version_of_a_failed_report_and_hides_stale_files():
-    manifest = {
-        "meeting": {"meeting_id": "2006"},
-        "reports": [
-            {
-                "report_id": "en/a",
-                "lang": "en",
-                "title": "A",
-                "status": "failed",
-                "outputs": {},
-                "error": "boom",
-                "paths": {"html": "en/a.html", "pdf": "en/a.pdf", "log": "logs/en/a.log"},
-            },
-            {
-                "report_id": "en/b",
-                "lang": "en",
-                "title": "B",
-                "status": "ok",
-                "outputs": {"html": {"path": "en/b.html"}},
-                "paths": {"html": "en/b.html", "pdf": "en/b.pdf"},
-            },
-        ],
-    }
-    page = index_page(manifest, exists=lambda p: True)
-    assert '<a href="en/a.html">previous HTML</a>' in page
-    assert 'href="en/b.html"' in page
-    assert 'href="en/b.pdf"' not in page  # a PDF this run did not make (e.g. --format html) is not linked
+def test_one_title_block(page):
+    assert page.count("<h1") == 1  # the notebook's own h1 becomes a section heading
+
+
+def test_navigation_bar_links_index_overview_and_other_languages(page):
+    from bs4 import BeautifulSoup
+
+    nav = BeautifulSoup(page, "html.parser").select_one("nav.oas-bar")
+    hrefs = [a["href"] for a in nav.find_all("a")]
+    assert hrefs == ["index.html", "program-overview.html", "#top", "../es/ecu.html"]
+    assert nav.find("a", attrs={"aria-current": "page"}).get_text() == "English"
+    assert nav.find("a", hreflang="es").get_text() == "Español"
+
+
+def test_shared_plotly_is_referenced_relatively_and_single_file_inlines_it(tmp_path):
+    page = render_html(executed_notebook(), SHARED)
+    assert f'<script src="../{PLOTLY_ASSET}"></script>' in page
+    assert len(page.encode()) < 100_000 and plotly_js()[:2000] not in page
+    path = tmp_path / "ecu.html"
+    path.write_text(page, encoding="utf-8")
+    alone = single_file_page(path)
+    assert "<script src" not in alone and plotly_js()[:2000] in alone
+
+
+def test_tables_scroll_inside_a_labelled_region():
+    from bs4 import BeautifulSoup
+
+    rows = "".join(f"<tr><td>{i}</td></tr>" for i in range(40))
+    cell = new_code_cell("t")
+    cell.outputs = [
+        new_output(
+            "display_data", data={"text/html": f"<h3>Big</h3><table>{rows}</table><table><tr><td>1</td></tr></table>"}
+        )
+    ]
+    soup = BeautifulSoup(render_html(new_notebook(cells=[cell]), SHARED), "html.parser")
+    wraps = soup.select("div.oas-table-wrap")
+    assert len(wraps) == 2 and all(w["role"] == "region" and w["tabindex"] == "0" for w in wraps)
+    assert wraps[0]["aria-label"] == "Big"
+    assert "oas-short" not in wraps[0].table.get("class", []) and "oas-short" in wraps[1].table["class"]

@@ -79,6 +79,12 @@ def _report_formats() -> tuple[str, ...]:
     help="Output folder (default: reports/); files go to OUT/<meeting>/.",
 )
 @click.option("--force", is_flag=True, help="Re-render every report even when nothing changed.")
+@click.option(
+    "--single-file",
+    is_flag=True,
+    help="plotly.js inside every page (about 4.7 MB each) to send one report alone; "
+    "default: one shared assets/plotly.min.js per meeting folder.",
+)
 @data_option()
 @click.option(
     "--notebooks",
@@ -93,7 +99,7 @@ def _report_formats() -> tuple[str, ...]:
     help="Meetings CSV (default: the data folder's, else data/meetings.csv).",
 )
 @verbosity_options
-def run(meeting, implementers, langs, formats, jobs, out, force, data, notebooks, meetings_file) -> int:
+def run(meeting, implementers, langs, formats, jobs, out, force, single_file, data, notebooks, meetings_file) -> int:
     """Run every report of a meeting (HTML and PDF) into reports/<meeting>/, skipping unchanged ones."""
     from analysis import config
     from analysis.run.runner import FORMATS, LANGS, RunOptions, run_meeting
@@ -113,6 +119,7 @@ def run(meeting, implementers, langs, formats, jobs, out, force, data, notebooks
         data_path=data,
         implementers=tuple(implementers) or None,
         force=force,
+        single_file=single_file,
         chromium=chromium,
         progress=False if verbosity() in (QUIET, VERBOSE) else None,
         log=None if verbosity() >= NORMAL else (lambda line: None),

@@ -3,9 +3,12 @@
 Starting a browser costs about a second; a meeting has dozens of reports.
 :class:`Browser` starts Chromium once and talks to it over the DevTools
 protocol on a pipe (``--remote-debugging-pipe``: JSON messages ended by NUL
-on file descriptors 3 and 4), so no port is opened. Each report is loaded in a
-new tab, the page waits until every ``.oas-chart`` has drawn its SVG, and
-``Page.printToPDF`` prints it with page numbers in the footer.
+on file descriptors 3 and 4), so no port is opened. Each report is loaded in
+the browser's one tab, the page waits until every ``.oas-chart`` has drawn its
+SVG, and ``Page.printToPDF`` prints it as a document: tagged, with bookmarks
+from the headings (``generateDocumentOutline``), a running header (report and
+meeting) and readable page numbers. pypdf then sets the title, author,
+subject and language, which Chromium does not.
 
 The executable: ``$OAS_CHROMIUM``, else ``chromium``, ``chromium-browser`` or
 ``google-chrome`` on the PATH, else ``/usr/bin/chromium``.
@@ -21,9 +24,11 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.errors import AnalysisError, UsageError
+from analysis.run.lifetime import die_with_parent
 from analysis.store.atomic import atomic_write_bytes
 
 ENV_VAR = "OAS_CHROMIUM"
@@ -45,11 +50,54 @@ FLAGS = (
     "--proxy-server=127.0.0.1:9",
     "--host-resolver-rules=MAP * ~NOTFOUND",
 )
-FOOTER = (
-    '<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
-    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+# The printable width of A4 with the margins of print_options, in CSS pixels (96 per inch):
+# charts are laid out at this width, so they fit the printed page.
+A4_CONTENT_PX = round((8.27 - 2 * 0.55) * 96)
+# Chromium draws header and footer templates at a tiny default size: give every size explicitly.
+HEADER = (
+    '<div style="font-size:8.5pt;width:100%;margin:0 14mm;padding-bottom:1mm;border-bottom:0.5pt solid #9aa5b1;'
+    'color:#4f5b69;font-family:DejaVu Sans,Arial,sans-serif;display:flex;justify-content:space-between;">'
+    "<span>{title}</span><span>{meeting}</span></div>"
 )
+FOOTER = (
+    '<div style="font-size:9.5pt;width:100%;text-align:center;color:#333;font-family:DejaVu Sans,Arial,sans-serif;">'
+    "{page}</div>"
+)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What a PDF says about itself: running header, metadata. Plain text (escaped here)."""
+
+    title: str
+    meeting: str
+    as_of: str
+    data_version: str
+    lang: str = "en"
+
+
 # Resolves when the page has loaded and every chart holds its SVG (or after a timeout).
+A4_CONTENT_HEIGHT_PX = round((11.69 - 0.75 - 0.7) * 96)
+# A heading block (heading, note, chart: see rendering) taller than a page cannot be kept
+# together: its chart is redrawn shorter to fit, down to 75 % of its height (text keeps
+# its size); beyond that the block is allowed to break.
+FIT_BLOCKS = """(async () => {
+  const page = %d; let fitted = 0;
+  for (const block of document.querySelectorAll('.oas-keep')) {
+    const height = block.getBoundingClientRect().height;
+    if (height <= page) continue;
+    const chart = block.querySelector('.js-plotly-plot');
+    const own = chart ? chart.getBoundingClientRect().height : 0;
+    const wanted = Math.floor(page - (height - own) - 12);
+    if (own && wanted >= 0.75 * own && window.Plotly) {
+      // plotly's HTML wraps each chart in a div of fixed height: shorten both.
+      if (chart.parentElement.style.height) chart.parentElement.style.height = wanted + 'px';
+      await Plotly.relayout(chart, {height: wanted});
+      fitted++;
+    } else block.classList.remove('oas-keep');
+  }
+  return fitted;
+})()"""
 CHARTS_DRAWN = """new Promise(resolve => {
   const t0 = Date.now();
   (function check() {
@@ -110,7 +158,8 @@ class Browser:
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
 
-        def child_fds():  # Chromium reads commands on fd 3 and writes replies on fd 4
+        def child_fds():  # Chromium reads commands on fd 3 and writes replies on fd 4; it dies with us
+            die_with_parent()
             os.dup2(to_browser_r, 3)
             os.dup2(from_browser_w, 4)
 
@@ -218,13 +267,15 @@ class Browser:
                 self._events.append(msg)
 
     # -- pages -----------------------------------------------------------
-    def _page(self, width: int = 760) -> str:
+    def _page(self, width: int = A4_CONTENT_PX) -> str:
         # One tab for every report: a new tab costs a renderer process start (about 1 s).
         if getattr(self, "_session", None) is None:
             target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
             session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
             self.call("Page.enable", session=session)
-            # Lay charts out at about the printed width of an A4 page.
+            # Lay pages out as they print (print CSS), so that blocks can be measured before printing.
+            self.call("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
+            # Lay charts out at the printed width of an A4 page.
             self.call(
                 "Emulation.setDeviceMetricsOverride",
                 {"width": width, "height": 1100, "deviceScaleFactor": 1, "mobile": False},
@@ -250,39 +301,80 @@ class Browser:
         )
         return result.get("result", {}).get("value", {})
 
-    def print_pdf(self, html_path: Path | str, pdf_path: Path | str, wait_ms: int = 20000) -> dict:
+    def print_pdf(
+        self, html_path: Path | str, pdf_path: Path | str, info: DocumentInfo | None = None, wait_ms: int = 20000
+    ) -> dict:
         """Print ``html_path`` to ``pdf_path`` (atomically); return the chart counts.
 
         Raises :class:`BrowserError`, leaving any previous ``pdf_path`` untouched,
-        when the charts are not drawn within ``wait_ms``.
+        when the charts are not drawn within ``wait_ms``. Pages load plotly.js
+        from one shared file, so V8 reuses its compiled code (keyed by source
+        and URL) instead of compiling 4 MB of script per report.
         """
-        # Always load from the same URL: V8 then reuses its compiled plotly.js (keyed by
-        # source and URL) instead of compiling 4 MB of script per report (~3x faster).
-        stage = Path(self._profile) / "report.html"
-        shutil.copyfile(html_path, stage)
-        session = self.open(stage)
+        session = self.open(html_path)
         charts = self.charts_drawn(session, wait_ms)
         if charts.get("timedOut"):
             raise BrowserError(
                 f"only {charts.get('drawn')} of {charts.get('charts')} charts were drawn in {Path(html_path).name}"
             )
-        result = self.call(
-            "Page.printToPDF",
-            {
-                "printBackground": True,
-                "displayHeaderFooter": True,
-                "headerTemplate": "<span></span>",
-                "footerTemplate": FOOTER,
-                "paperWidth": 8.27,
-                "paperHeight": 11.69,
-                "marginTop": 0.6,
-                "marginBottom": 0.7,
-                "marginLeft": 0.55,
-                "marginRight": 0.55,
-                "preferCSSPageSize": False,
-            },
-            session=session,
+        expression = FIT_BLOCKS % A4_CONTENT_HEIGHT_PX
+        self.call(
+            "Runtime.evaluate", {"expression": expression, "awaitPromise": True, "returnByValue": True}, session=session
         )
-        atomic_write_bytes(pdf_path, base64.b64decode(result["data"]))
-        os.chmod(pdf_path, 0o644)  # temporary files are created 0600
+        result = self.call("Page.printToPDF", print_options(info), session=session)
+        data = base64.b64decode(result["data"])
+        atomic_write_bytes(pdf_path, with_metadata(data, info) if info is not None else data)
         return charts
+
+
+def print_options(info: DocumentInfo | None) -> dict:
+    """``Page.printToPDF`` parameters: A4, tagged, bookmarks, running header, page numbers."""
+    import html
+
+    from analysis.run.rendering import text
+
+    lang = info.lang if info else "en"
+    page = html.escape(text("page.pdf.page", lang, page="\0", total="\1"))
+    page = page.replace("\0", '<span class="pageNumber"></span>').replace("\1", '<span class="totalPages"></span>')
+    header = "<span></span>"
+    if info is not None:
+        header = HEADER.format(title=html.escape(info.title), meeting=html.escape(info.meeting))
+    return {
+        "printBackground": True,
+        "displayHeaderFooter": True,
+        "headerTemplate": header,
+        "footerTemplate": FOOTER.format(page=page),
+        "paperWidth": 8.27,
+        "paperHeight": 11.69,
+        "marginTop": 0.75,
+        "marginBottom": 0.7,
+        "marginLeft": 0.55,
+        "marginRight": 0.55,
+        "preferCSSPageSize": False,
+        "generateTaggedPDF": True,
+        "generateDocumentOutline": True,
+    }
+
+
+def with_metadata(pdf: bytes, info: DocumentInfo) -> bytes:
+    """``pdf`` with title, author, subject, keywords and language set (pypdf)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    from analysis.run.rendering import text
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    writer.add_metadata(
+        {
+            "/Title": info.title,
+            "/Author": text("page.pdf.author", info.lang),
+            "/Subject": f"{text('program.title', info.lang)}. {info.meeting}",
+            "/Keywords": f"{info.meeting}; {info.as_of}; {info.data_version}",
+        }
+    )
+    writer._root_object[NameObject("/Lang")] = TextStringObject(info.lang)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,13 +1,20 @@
-"""An executed notebook to one self-contained HTML page.
+"""An executed notebook to one HTML page that works offline.
 
 nbconvert's HTMLExporter (``basic`` template: body only, no inputs, no
 prompts) renders the outputs; this module wraps them in our own page: a
-header (Program, meeting, as-of date, data version, generation time), a table
-of contents from the headings, inline CSS with print rules, and plotly.js
-inlined once in ``<head>``. Nothing is fetched from a network: scripts and
-styles that point elsewhere are removed.
+navigation bar (landing page, overview, the same report in the other
+languages), one title block, a table of contents from the headings, a cover
+that only print shows, inline CSS, and plotly.js. The page is parsed with
+BeautifulSoup, never with regular expressions: headings get ids, tables get a
+scrolling wrapper, and scripts, styles and frames that would load from
+another host are removed.
 
->>> page = wrap_page("<h2>Results</h2><p>x</p>", ReportHeader("T", "Meeting", "2006-03-16", "abc", "now"))
+plotly.js is one shared file per meeting folder (``assets/plotly.min.js``,
+referenced relatively, so a page weighs kilobytes and still works offline);
+with ``single_file`` it is inlined, for sending one report alone.
+
+>>> ctx = PageContext("T", "Meeting", "2006-03-16", "abc", "now", single_file=True)
+>>> page = wrap_page("<h2>Results</h2><p>x</p>", ctx)
 >>> 'href="#results"' in page and "<script src" not in page
 True
 """
@@ -19,56 +26,22 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from analysis import i18n
+from analysis.run.css import CSS
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 # Output types whose nbconvert rendering loads code from a CDN.
 DROP_MIMES = ("application/vnd.jupyter.widget-view+json", "application/vnd.jupyter.widget-state+json")
-
-CSS = """
-:root { --ink: #1d2733; --muted: #5b6775; --rule: #d5dbe2; --accent: #0b4f8a; }
-* { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: var(--ink);
-       margin: 0 auto; max-width: 1000px; padding: 1.5rem; line-height: 1.45; font-size: 15px; }
-header.oas-header { border-bottom: 3px solid var(--accent); margin-bottom: 1rem; padding-bottom: .6rem; }
-header.oas-header .program { font-size: .85rem; color: var(--muted); margin: 0 0 .3rem; }
-header.oas-header h1.oas-title { margin: 0 0 .4rem; font-size: 1.6rem; color: var(--accent); }
-header.oas-header dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0;
-                       font-size: .85rem; }
-header.oas-header dt { color: var(--muted); }
-header.oas-header dd { margin: 0; }
-nav.oas-toc { border: 1px solid var(--rule); padding: .5rem 1rem; margin-bottom: 1.2rem; font-size: .9rem; }
-nav.oas-toc h2 { font-size: 1rem; margin: .2rem 0; }
-nav.oas-toc ol { margin: 0; padding-left: 1.2rem; }
-nav.oas-toc .lvl-3 { margin-left: 1rem; }
-table { border-collapse: collapse; margin: .6rem 0; font-size: .85rem; }
-th, td { border: 1px solid var(--rule); padding: .25rem .5rem; text-align: left; vertical-align: top; }
-th { background: #eef2f6; }
-.anchor-link { display: none; }
-.jp-OutputArea-output pre, pre { white-space: pre-wrap; }
-.oas-chart { margin: .8rem 0; }
-.oas-chart .plotly-graph-div { max-width: 100%; }
-@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 11pt; }
-  .oas-block, .oas-chart, table, figure { break-inside: avoid; page-break-inside: avoid; }
-  /* A table longer than a page must break, but never inside a row; its header repeats. */
-  table { width: 100%; font-size: 8.5pt; }
-  thead { display: table-header-group; }
-  tr, td, th { break-inside: avoid; page-break-inside: avoid; }
-  th, td { padding: .15rem .3rem; overflow-wrap: break-word; }
-  .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; padding: 0 !important; }
-  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
-  nav.oas-toc a { color: inherit; text-decoration: none; }
-}
-.modebar, .modebar-container { display: none !important; }
-"""
+PLOTLY_ASSET = "assets/plotly.min.js"  # relative to the meeting folder
+OVERVIEW = "program-overview"
+SHORT_TABLE_ROWS = 15  # a table up to this many rows is kept on one printed page
+HEADINGS = ["h2", "h3", "h4"]
 
 
 @dataclass(frozen=True)
-class ReportHeader:
-    """What the page header shows; every field is plain text (escaped here)."""
+class PageContext:
+    """What the page around a report shows; every field is plain text (escaped here)."""
 
     title: str
     meeting: str
@@ -76,6 +49,21 @@ class ReportHeader:
     data_version: str
     generated: str
     lang: str = "en"
+    slug: str = ""  # the report's file name without extension, the same in every language
+    langs: tuple[str, ...] = ()  # languages of this run, for the bar's links
+    single_file: bool = False  # plotly.js inlined instead of ../assets/plotly.min.js
+
+
+def text(key: str, lang: str, **values) -> str:
+    """A page string from the catalogue (domain ``pages``)."""
+    from analysis.i18n import t
+
+    return t(key, lang, **values)
+
+
+def language_name(lang: str) -> str:
+    """``es`` -> ``Español``: each language named in itself."""
+    return text(f"language.{lang}", lang)
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +71,19 @@ def plotly_js() -> str:
     """plotly.js from the installed plotly package (no CDN)."""
     from plotly.offline import get_plotlyjs
 
-    return get_plotlyjs()
+    # A literal "</script" inside plotly.js would end an inline tag early; it does not occur, but be sure.
+    return get_plotlyjs().replace("</script", "<\\/script")
+
+
+def write_assets(meeting_dir: Path) -> Path:
+    """Write the shared plotly.js of a meeting folder when it is missing or differs."""
+    from analysis.store.atomic import atomic_write_text
+
+    path = Path(meeting_dir) / PLOTLY_ASSET
+    js = plotly_js()
+    if not path.is_file() or path.stat().st_size != len(js.encode()) or path.read_text(encoding="utf-8") != js:
+        atomic_write_text(path, js)
+    return path
 
 
 def _plotly_div(figure: dict, n: int) -> str:
@@ -156,24 +156,37 @@ def render_body(nb) -> str:
     return body
 
 
-_EXTERNAL = re.compile(
-    r"""<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]*>\s*</script\s*>"""
-    r"""|<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>"""
-    r"""|<iframe\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]*>.*?</iframe\s*>""",
-    re.IGNORECASE | re.DOTALL,
-)
-_HEADING = re.compile(r"<h([1-3])(\s[^>]*)?>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
-_ID = re.compile(r"""\bid\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
+# ------------------------------------------------------------------ the fragment, parsed
+
+
+def _soup(fragment: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(fragment, "html.parser")
+
+
+def _is_external(url: str | None) -> bool:
+    return bool(url) and re.match(r"\s*(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE) is not None
+
+
+def _strip_external(soup) -> None:
+    for tag in soup.find_all(["script", "iframe", "img", "source", "embed", "object"]):
+        if _is_external(tag.get("src") or tag.get("data")):
+            tag.decompose()
+    for tag in soup.find_all("link"):
+        if _is_external(tag.get("href")):
+            tag.decompose()
 
 
 def strip_external(fragment: str) -> str:
-    """Remove scripts, styles and frames that would load from another host."""
-    return _EXTERNAL.sub("", fragment)
+    """Remove scripts, styles, frames and images that would load from another host."""
+    soup = _soup(fragment)
+    _strip_external(soup)
+    return str(soup)
 
 
-def _anchor(text: str, used: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50] or "section"
+def _anchor(label: str, used: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:50] or "section"
     anchor, i = base, 1
     while anchor in used:
         i += 1
@@ -182,121 +195,214 @@ def _anchor(text: str, used: set[str]) -> str:
     return anchor
 
 
-def add_toc(fragment: str) -> tuple[str, list[tuple[int, str, str]]]:
-    """Give every h1-h3 a fresh id; return the fragment and (level, id, text) entries."""
+def _add_toc(soup) -> list[tuple[int, str, str]]:
     entries: list[tuple[int, str, str]] = []
     used: set[str] = set()
-
-    def fix(m: re.Match) -> str:
-        level, attrs, inner = int(m.group(1)), m.group(2) or "", m.group(3)
-        inner = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", inner, flags=re.DOTALL)
-        text = " ".join(html.unescape(_TAG.sub("", inner)).split())
-        if not text:
-            return m.group(0)
-        anchor = _anchor(text, used)
-        attrs = _ID.sub("", attrs)
-        entries.append((level, anchor, text))
-        return f'<h{level} id="{anchor}"{attrs}>{inner}</h{level}>'
-
-    return _HEADING.sub(fix, fragment), entries
+    for h in soup.find_all(["h1", "h2", "h3"]):
+        for a in h.find_all("a", class_="anchor-link"):
+            a.decompose()
+        label = " ".join(h.get_text(" ").split())
+        if not label:
+            continue
+        h["id"] = _anchor(label, used)
+        entries.append((int(h.name[1]), h["id"], label))
+    return entries
 
 
-def wrap_page(fragment: str, header: ReportHeader) -> str:
-    """A complete, self-contained page around an HTML fragment."""
-    lang = header.lang if header.lang in i18n.LANGUAGES else "en"
-    e = html.escape
-    body, toc = add_toc(strip_external(fragment))
-    toc_html = ""
-    if toc:
-        items = "".join(f'<li class="lvl-{lvl}"><a href="#{e(a)}">{e(t)}</a></li>' for lvl, a, t in toc)
-        toc_html = f'<nav class="oas-toc"><h2>{e(i18n.t("page.contents", lang))}</h2><ol>{items}</ol></nav>'
-    needs_plotly = "Plotly.newPlot" in body or "plotly-graph-div" in body
-    # A literal "</script" inside plotly.js would end the tag early; it does not occur, but be sure.
-    script = ""
-    if needs_plotly:
-        script = "<script>" + plotly_js().replace("</script", "<\\/script") + "</script>"
-    meta = "".join(
-        f"<dt>{e(i18n.t(k, lang))}</dt><dd>{e(v)}</dd>"
-        for k, v in (
-            ("page.meeting", header.meeting),
-            ("page.as_of", header.as_of),
-            ("page.version", header.data_version),
-            ("page.generated", header.generated),
-        )
+def add_toc(fragment: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Give every h1-h3 a fresh id; return the fragment and (level, id, text) entries."""
+    soup = _soup(fragment)
+    entries = _add_toc(soup)
+    return str(soup), entries
+
+
+def _wrap_tables(soup, lang: str) -> None:
+    """Each table scrolls inside its own focusable region; short ones are kept on one printed page."""
+    labels: set[str] = set()
+    for n, table in enumerate(soup.find_all("table"), start=1):
+        for th in table.find_all("th"):
+            if not th.get_text(strip=True):
+                th.name = "td"  # an empty corner cell heads nothing
+        if len(table.find_all("tr")) <= SHORT_TABLE_ROWS:
+            table["class"] = [*table.get("class", []), "oas-short"]
+        if table.parent is not None and "oas-table-wrap" in (table.parent.get("class") or []):
+            continue
+        caption = table.find("caption")
+        heading = table.find_previous(["h2", "h3", "h4"])
+        label = " ".join((caption or heading).get_text(" ").split()) if (caption or heading) else ""
+        wrap = soup.new_tag("div", attrs={"class": "oas-table-wrap", "role": "region", "tabindex": "0"})
+        label = label or text("page.table", lang, n=n)
+        if label in labels:  # each region needs its own name
+            label = f"{label} ({text('page.table', lang, n=n)})"
+        labels.add(label)
+        wrap["aria-label"] = label
+        table.wrap(wrap)
+
+
+def _is_heading(el) -> bool:
+    return el.name in HEADINGS or (el.find(HEADINGS) is not None)
+
+
+def _is_figure(el) -> bool:
+    """A chart or a table (the thing a heading introduces)."""
+    classes = el.get("class") or []
+    return (
+        el.name == "table"
+        or "oas-chart" in classes
+        or "oas-table-wrap" in classes
+        or el.find(["table", "svg"]) is not None
+        or el.select_one(".oas-chart") is not None
     )
+
+
+def _keep_headings_with_content(soup) -> None:
+    """Put each heading, the lines under it and the chart or table it introduces in one unsplittable block.
+
+    CSS ``break-after: avoid`` on a heading is not enough: the printed page
+    may still break between the note under a heading and its chart. A long
+    table is left out of the block (it must break); its heading still keeps
+    to its first rows through ``break-after``.
+    """
+    for h in soup.find_all(HEADINGS):
+        if h.parent is None or "oas-keep" in (h.parent.get("class") or []):
+            continue
+        group = [h]
+        for sib in h.find_next_siblings():
+            if _is_heading(sib):
+                break
+            if _is_figure(sib):
+                if len(sib.find_all("tr")) <= SHORT_TABLE_ROWS:
+                    group.append(sib)
+                break
+            group.append(sib)
+            if len(group) > 4:  # a long run of text is no caption: let it flow
+                group = [h]
+                break
+        if len(group) < 2:
+            continue
+        block = soup.new_tag("div", attrs={"class": "oas-keep"})
+        h.wrap(block)
+        for el in group[1:]:
+            block.append(el.extract())
+
+
+# ------------------------------------------------------------------ the page
+
+
+def nav_bar(ctx: PageContext, depth: str = "../") -> str:
+    """Links to the landing page, the overview and the same report in the other languages."""
+    e = html.escape
+    lang = ctx.lang
+    items = [f'<li><a href="index.html">{e(text("page.nav.index", lang))}</a></li>']
+    if ctx.slug != OVERVIEW:
+        items.append(f'<li><a href="{OVERVIEW}.html">{e(text("report.overview.title", lang))}</a></li>')
+    langs = []
+    for other in ctx.langs or (lang,):
+        name = e(language_name(other))
+        if other == lang:
+            langs.append(f'<li><a href="#top" aria-current="page" lang="{e(other)}">{name}</a></li>')
+        else:
+            href = e(f"{depth}{other}/{ctx.slug}.html", quote=True)
+            langs.append(f'<li><a href="{href}" lang="{e(other)}" hreflang="{e(other)}">{name}</a></li>')
+    label = e(text("page.nav.label", lang))
+    langs_label = e(text("page.nav.languages", lang))
+    return (
+        f'<nav class="oas-bar" aria-label="{label}"><ul>{"".join(items)}</ul>'
+        f'<ul class="langs" aria-label="{langs_label}">{"".join(langs)}</ul></nav>'
+    )
+
+
+def _facts(ctx: PageContext) -> list[tuple[str, str]]:
+    return [
+        (text("page.meeting", ctx.lang), ctx.meeting),
+        (text("page.as_of", ctx.lang), ctx.as_of),
+        (text("page.version", ctx.lang), ctx.data_version),
+        (text("page.generated", ctx.lang), ctx.generated),
+    ]
+
+
+def _cover(ctx: PageContext) -> str:
+    """The printed cover: title, meeting, date, language and data version (hidden on screen)."""
+    e = html.escape
+    facts = [*_facts(ctx)[:3], (text("page.language", ctx.lang), language_name(ctx.lang))]
+    dl = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts)
+    return (
+        f'<section class="oas-cover" aria-hidden="true"><p class="program">{e(text("program.title", ctx.lang))}</p>'
+        f'<div><p class="oas-cover-title">{e(ctx.title)}</p>'
+        f"<dl>{dl}</dl></div><p></p></section>"
+    )
+
+
+def _toc_list(toc: list[tuple[int, str, str]]) -> str:
+    """Nested, numbered lists: 1, 1.1, 1.2, 2 (a sub-heading nests under the heading before it)."""
+    e = html.escape
+    out, depth = ["<ol>"], 0
+    top = min(level for level, _, _ in toc)
+    for level, anchor, label in toc:
+        want = min(level - top, depth + 1)
+        if want > depth:
+            out[-1] = out[-1].removesuffix("</li>")
+            out.append("<ol>")
+        while want < depth:
+            out.append("</ol></li>")
+            depth -= 1
+        depth = want
+        out.append(f'<li class="lvl-{level}"><a href="#{e(anchor)}">{e(label)}</a></li>')
+    out.extend(["</ol></li>"] * depth)
+    out.append("</ol>")
+    return "".join(out)
+
+
+def plotly_tag(ctx: PageContext, depth: str = "../") -> str:
+    if ctx.single_file:
+        return f"<script>{plotly_js()}</script>"
+    return f'<script src="{depth}{PLOTLY_ASSET}"></script>'
+
+
+def page_head(title: str, lang: str, extra: str = "") -> str:
+    e = html.escape
     return (
         f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(header.title)}</title>\n<style>{CSS}</style>\n{script}\n</head>\n<body>\n"
-        f'<header class="oas-header"><p class="program">{e(i18n.t("program.title", lang))}</p>'
-        f'<h1 class="oas-title">{e(header.title)}</h1><dl>{meta}</dl></header>\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{e(title)}</title>\n<style>{CSS}</style>\n{extra}</head>\n"
+    )
+
+
+def wrap_page(fragment: str, ctx: PageContext) -> str:
+    """A complete page around an HTML fragment; it needs no network."""
+    e = html.escape
+    lang = ctx.lang
+    soup = _soup(fragment)
+    _strip_external(soup)
+    for h1 in soup.find_all("h1"):  # one title block: the page's own h1 is the report title
+        h1.name = "h2"
+    toc = _add_toc(soup)
+    _wrap_tables(soup, lang)
+    _keep_headings_with_content(soup)
+    body = str(soup)
+    toc_html = ""
+    if toc:
+        label = e(text("page.contents", lang))
+        toc_html = (
+            f'<nav class="oas-toc" aria-labelledby="oas-toc-h"><h2 id="oas-toc-h">{label}</h2>{_toc_list(toc)}</nav>'
+        )
+    needs_plotly = "plotly-graph-div" in body or "Plotly.newPlot" in body
+    meta = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in _facts(ctx))
+    return (
+        page_head(ctx.title, lang, plotly_tag(ctx) + "\n" if needs_plotly else "")
+        + f'<body id="top">\n{nav_bar(ctx)}\n{_cover(ctx)}\n'
+        f'<header class="oas-header"><p class="program">{e(text("program.title", lang))}</p>'
+        f"<h1>{e(ctx.title)}</h1><dl>{meta}</dl></header>\n"
         f"{toc_html}\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
 
 
-def render_html(nb, header: ReportHeader) -> str:
-    """The executed notebook ``nb`` as a self-contained page."""
-    return wrap_page(render_body(nb), header)
+def render_html(nb, ctx: PageContext) -> str:
+    """The executed notebook ``nb`` as a page."""
+    return wrap_page(render_body(nb), ctx)
 
 
-def index_page(manifest: dict, exists=lambda path: True) -> str:
-    """The meeting's index: every report with its status and links; self-contained."""
-    e = html.escape
-    meeting = manifest.get("meeting", {})
-    summary = manifest.get("summary", {})
-    rows_by_lang: dict[str, list[str]] = {}
-    for r in sorted(
-        manifest.get("reports", []),
-        key=lambda r: (r.get("lang", ""), r.get("notebook", "") != "implementer_report", r.get("title", "")),
-    ):
-        paths = r.get("paths", {})
-        links = []
-        outputs = r.get("outputs")
-        for kind in ("html", "pdf", "notebook", "log"):
-            path = paths.get(kind)
-            if not path or not exists(path) or (kind == "log" and r.get("status") != "failed"):
-                continue
-            label = kind.upper() if kind in ("html", "pdf") else kind
-            if kind in ("html", "pdf") and outputs is not None and kind not in outputs:
-                if r.get("status") != "failed":
-                    continue  # a file left from an older run that this run did not produce
-                label = i18n.t("index.previous", label=label)  # the last good version, kept when this run failed
-            links.append(f'<a href="{e(path, quote=True)}">{e(label)}</a>')
-        note = r.get("error") or r.get("reason") or ""
-        status = r.get("status", "")
-        duration = r.get("duration_s")
-        rows_by_lang.setdefault(r.get("lang", ""), []).append(
-            f'<tr class="status-{e(status)}"><td>{e(r.get("title", ""))}</td><td>{e(r.get("implementer", ""))}</td>'
-            f'<td class="status">{e(status)}</td><td>{" · ".join(links)}</td>'
-            f"<td>{'' if duration is None else f'{duration:.1f}'}</td><td>{e(str(note))}</td></tr>"
-        )
-    sections = []
-    heads = "".join(
-        f"<th>{e(i18n.t(f'index.{k}'))}</th>" for k in ("report", "implementer", "status", "files", "duration", "note")
-    )
-    for lang, rows in rows_by_lang.items():
-        name = i18n.t(f"language.{lang}") if lang in i18n.LANGUAGES else lang
-        sections.append(
-            f"<h2>{e(name)}</h2><table><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        )
-    inputs = manifest.get("inputs", {})
-    facts = "".join(
-        f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>"
-        for k, v in (
-            (i18n.t("index.meeting"), meeting.get("title_en", "")),
-            (i18n.t("index.as_of"), meeting.get("as_of", "")),
-            (i18n.t("index.date_basis"), meeting.get("basis", "")),
-            (i18n.t("index.data_version"), inputs.get("data_version", "")),
-            (i18n.t("index.generated"), manifest.get("generated_at", "")),
-            (i18n.t("index.summary"), ", ".join(f"{v} {k}" for k, v in summary.items())),
-        )
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{e(i18n.t('index.title'))}: {e(str(meeting.get('meeting_id', '')))}</title>\n<style>{CSS}\n"
-        ".status-failed .status { color: #a40000; font-weight: bold; } .status-ok .status { color: #176b2c; }"
-        "</style>\n</head>\n<body>\n"
-        f'<header class="oas-header"><p class="program">{e(i18n.t("program.title"))}</p>'
-        f'<h1 class="oas-title">{e(i18n.t("index.title"))}: {e(str(meeting.get("title_en", "")))}</h1><dl>{facts}</dl></header>\n'
-        f'<main>{"".join(sections)}<p><a href="manifest.json">manifest.json</a></p></main>\n</body>\n</html>\n'
-    )
+def single_file_page(html_path: Path | str) -> str:
+    """A report page with the shared plotly.js inlined, for sending that one file alone."""
+    page = Path(html_path).read_text(encoding="utf-8")
+    return page.replace(f'<script src="../{PLOTLY_ASSET}"></script>', f"<script>{plotly_js()}</script>", 1)
