@@ -226,7 +226,12 @@ def main() -> int:
     print("| case | file (bytes) | exit | wall s | CPU s | peak MB | within target | first line |")
     print("|---|---|---|---|---|---|---|---|")
     for r in results:
-        ok = min(r["seconds"], r["cpu_seconds"]) < LIMIT_S and r["peak_mb"] is not None and r["peak_mb"] < LIMIT_MB and not r["traceback"]
+        ok = (
+            min(r["seconds"], r["cpu_seconds"]) < LIMIT_S
+            and r["peak_mb"] is not None
+            and r["peak_mb"] < LIMIT_MB
+            and not r["traceback"]
+        )
         print(
             f"| {r['case']} | {r['file_bytes']} | {r['exit']} | {r['seconds']} | {r['cpu_seconds']} | {r['peak_mb']} | {'yes' if ok else 'NO'} | {r['message']} |"
         )

@@ -17,8 +17,6 @@ empty). The file is only ever appended to; each batch is written with one
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
@@ -46,14 +44,12 @@ COLUMNS = tuple(f.name for f in fields(LogEntry))
 
 def log_bytes(path: Path | str, entries: list[LogEntry]) -> bytes:
     """The bytes that append ``entries`` to the log at ``path`` (with the header if the log is new or empty)."""
+    from analysis.store.csv_io import csv_line
+
     path = Path(path)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    if not path.exists() or path.stat().st_size == 0:
-        w.writerow(COLUMNS)
-    for e in entries:
-        w.writerow(astuple(e))
-    return buf.getvalue().encode("utf-8")
+    lines = [csv_line(COLUMNS)] if not path.exists() or path.stat().st_size == 0 else []
+    lines += [csv_line(astuple(e)) for e in entries]
+    return "".join(lines).encode("utf-8")
 
 
 def append_changes(path: Path | str, entries: list[LogEntry]) -> int:

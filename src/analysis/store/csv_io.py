@@ -44,14 +44,28 @@ def spreadsheet_safe(value):
 
 
 def table_csv_text(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
-    """A text frame as CSV text in the master files' format (LF, minimal quoting)."""
+    """A text frame as CSV text in the master files' format (LF, minimal quoting).
+
+    A field is quoted when it holds a comma, a quote, LF *or CR*: the csv
+    module leaves a bare CR unquoted when the line ends in LF, and a reader
+    then takes it for the end of a line (found by the property tests).
+    """
     columns = columns or list(frame.columns)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
+    lines = [csv_line(columns)]
     for row in frame.reindex(columns=columns, fill_value="").itertuples(index=False):
-        w.writerow(["" if v is None else str(v) for v in row])
-    return buf.getvalue()
+        lines.append(csv_line(["" if v is None else str(v) for v in row]))
+    return "".join(lines)
+
+
+def csv_line(values) -> str:
+    """One CSV record of text values, LF-terminated, quoted as :func:`table_csv_text` says."""
+    return ",".join(_field(str(v)) for v in values) + "\n"
+
+
+def _field(text: str) -> str:
+    if any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def export_csv(frame: pd.DataFrame, path: Path | str) -> None:
