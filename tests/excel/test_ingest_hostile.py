@@ -214,3 +214,15 @@ def test_a_data_workbook_with_a_huge_sheet_is_refused_before_it_is_read(tmp_path
     with pytest.raises(XlsxRefused) as info:
         read_raw(book)  # what validate --data and export --data read with
     assert "refused" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_master_text_longer_than_a_cell_is_never_cut_by_a_round_trip(tmp_path):
+    data = copy_excel_fixture(tmp_path)
+    long = "Hearings " + "x" * 40_000
+    text = (data / "actions.csv").read_text(encoding="utf-8")
+    (data / "actions.csv").write_text(text.replace("Hearings on the General Law", long + " on the General Law"))
+    form = write_template(tmp_path / "f.xlsx", load_dataset(data, validate=False), "IACHR", "2007", "en")
+    filled = fill_form(form, tmp_path / "filled.xlsx", {"Actions": {"E2": "in progress"}})
+    result = ingest(filled, data)
+    assert {(c.key, c.column) for c in result.changes} == {("IACHR-A1", "lifecycle_status")}
+    assert long in (data / "actions.csv").read_text(encoding="utf-8")

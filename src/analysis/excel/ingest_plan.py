@@ -17,6 +17,7 @@ from analysis.dataset.schema import TABLES
 from analysis.errors import Problem
 from analysis.excel.form import (
     ACTION_FIELDS,
+    CELL_LIMIT,
     MILESTONE_FIELDS,
     presented_action,
     presented_milestone,
@@ -186,7 +187,7 @@ def _update_action(pl: Planner, row: ActionRow, shown: tuple, labels: list[str],
     first = links.loc[links["action_id"].str.strip() == key, "mandate_id"]
     current = presented_action(acts[key], str(first.iloc[0]).strip() if len(first) else "")
     submitted = row.values
-    touched = {f for f in submitted if f != "action_id" and submitted[f] != before.get(f, "")}
+    touched = {f for f in submitted if f != "action_id" and _changed(submitted[f], before.get(f, ""))}
     if "kind" in touched:
         j = ACTION_FIELDS.index("kind")
         what = "the kind of a reported action cannot be changed"
@@ -211,6 +212,13 @@ def _update_action(pl: Planner, row: ActionRow, shown: tuple, labels: list[str],
             pl.set_cell("actions", key, col, values[col])
     if "mandate" in differs and submitted["mandate"]:
         _add_link(pl, key, submitted["mandate"], row.mandate_label)
+
+
+def _changed(answer: str, shown: str) -> bool:
+    """Whether the implementer changed a cell; a master text longer than a cell was shown cut, which is no change."""
+    if len(shown) > CELL_LIMIT and answer == shown[:CELL_LIMIT].strip():
+        return False
+    return answer != shown
 
 
 def _add_link(pl: Planner, action: str, mandate: str, label: str) -> None:
