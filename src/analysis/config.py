@@ -87,5 +87,10 @@ class DataLayout:
         return self.root / ".journal"
 
     @property
+    def cache(self) -> Path:
+        """Derived files that can always be rebuilt from the data (typed snapshots); git-ignored."""
+        return self.root / ".cache"
+
+    @property
     def lock(self) -> Path:
         return self.root / ".lock"

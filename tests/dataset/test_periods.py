@@ -101,6 +101,39 @@ SPANISH = [
     ("2007", None, "2007-01-01", "2007-12-31", "year", False, "2007"),
 ]
 
+# French and Portuguese (issue 8): the same bounds as the English phrase.
+FRENCH_PORTUGUESE = [
+    ("deuxième trimestre 2007", None, "2007-04-01", "2007-06-30", "quarter", False, "2007-34", "fr"),
+    ("mars ou avril 2007", None, "2007-03-01", "2007-04-30", "months", False, "[2007-03,2007-04]", "fr"),
+    ("premier semestre 2007", None, "2007-01-01", "2007-06-30", "semester", False, "2007-40", "fr"),
+    ("printemps 2007", None, "2007-03-20", "2007-06-20", "season", False, "2007-21", "fr"),
+    ("fin du printemps 2007", None, "2007-05-01", "2007-06-20", "season", False, "2007-05-01/2007-06-20", "fr"),
+    ("du 3 au 5 mars 2007", None, "2007-03-03", "2007-03-05", "days", False, "2007-03-03/2007-03-05", "fr"),
+    ("jusqu'à juin 2007", None, None, "2007-06-30", "range", False, "/2007-06", "fr"),
+    ("depuis 2005", None, "2005-01-01", None, "range", False, "2005/..", "fr"),
+    ("chaque année", 2007, "2007-01-01", None, "recurring", True, "R/2007/P1Y", "fr"),
+    ("dernier trimestre de l'année", 2007, "2007-10-01", "2007-12-31", "quarter", False, "2007-36", "fr"),
+    ("segundo trimestre de 2007", None, "2007-04-01", "2007-06-30", "quarter", False, "2007-34", "es"),
+    ("março ou abril de 2007", None, "2007-03-01", "2007-04-30", "months", False, "[2007-03,2007-04]", "pt"),
+    ("primeiro semestre de 2007", None, "2007-01-01", "2007-06-30", "semester", False, "2007-40", "pt"),
+    ("no segundo trimestre de 2007", None, "2007-04-01", "2007-06-30", "quarter", False, "2007-34", "pt"),
+    ("de 3 a 5 de março de 2007", None, "2007-03-03", "2007-03-05", "days", False, "2007-03-03/2007-03-05", "pt"),
+    ("verão de 2007", None, "2007-06-21", "2007-09-22", "season", False, "2007-22", "pt"),
+    ("até junho de 2007", None, None, "2007-06-30", "range", False, "/2007-06", "pt"),
+    ("fim de 2006", None, None, "2006-12-31", "range", False, "/2006", "pt"),
+    ("todos os anos", 2007, "2007-01-01", None, "recurring", True, "R/2007/P1Y", "pt"),
+]
+
+
+@pytest.mark.parametrize(
+    "text, default_year, start, end, precision, recurring, edtf, language",
+    FRENCH_PORTUGUESE,
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_french_and_portuguese_phrase(text, default_year, start, end, precision, recurring, edtf, language):
+    p = parse_period(text, default_year=default_year)
+    assert p == Period(text, _date(start), _date(end), precision, recurring, edtf, language)
+
 
 def _date(iso):
     return None if iso is None else dt.date.fromisoformat(iso)

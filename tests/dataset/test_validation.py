@@ -128,7 +128,7 @@ def test_value_outside_vocabulary(mini):
 
 
 def test_more_voted_than_registered(mini):
-    edit(mini, "observations", 1, value="20000")
+    edit(mini, "observations", 1, value="20000", value_as_written="20,000")
     msgs = problems(mini)
     assert len(msgs) == 1
     assert "impossible figure: absentee_voted (20000) is more than absentee_registered (10260)" in msgs[0]

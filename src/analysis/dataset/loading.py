@@ -2,7 +2,11 @@
 
 Reading happens in two steps. :func:`analysis.dataset.raw.read_raw` reads every
 cell as text, so that validation can report a bad value exactly as it was
-written. :func:`load_dataset` validates and then converts the columns to their types.
+written. :func:`load_dataset` validates and then converts the columns to their
+types, column by column. A validated load is kept as a typed snapshot (see
+:mod:`analysis.dataset.cache`), so the next load of the same data, in this
+process, in a report's kernel or in an analyst's notebook, reads the snapshot
+instead of reading and validating the CSV files again.
 
 >>> from analysis.dataset.loading import load_dataset
 >>> ds = load_dataset()
@@ -12,26 +16,43 @@ written. :func:`load_dataset` validates and then converts the columns to their t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import html
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis import config
-from analysis.dataset.raw import RawTable, data_version, read_raw
+from analysis.dataset import cache
+from analysis.dataset.checks import arrow, numbers
+from analysis.dataset.raw import TEXT, RawTable, data_version, read_raw
 from analysis.dataset.schema import TABLE_ORDER, TABLES
 from analysis.dataset.validation import validate_raw
 from analysis.errors import DataError
 
 
-@dataclass
 class Dataset:
-    """The typed tables, plus where they came from and a content hash."""
+    """The typed tables, plus where they came from and a content hash.
 
-    tables: dict[str, pd.DataFrame]
-    source: Path
-    version: str
-    raw: dict[str, RawTable] = field(default_factory=dict, repr=False)
+    ``raw`` (the tables as text, as :func:`read_raw` gives them) is read again
+    from ``source`` on first use, so a loaded dataset does not hold two copies.
+    """
+
+    def __init__(
+        self, tables: dict[str, pd.DataFrame], source: Path, version: str, raw: dict[str, RawTable] | None = None
+    ):
+        self.tables = tables
+        self.source = Path(source)
+        self.version = version
+        self._raw = raw
+
+    @property
+    def raw(self) -> dict[str, RawTable]:
+        if self._raw is None:
+            self._raw = read_raw(self.source)
+        return self._raw
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -42,34 +63,63 @@ class Dataset:
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{k}={len(v)}" for k, v in self.tables.items())
+        return f"Dataset({self.source}, version {self.version}: {sizes})"
+
+    def _repr_html_(self) -> str:
+        """A compact summary for notebooks: each table's rows and columns, the data version and source."""
+        rows = "".join(
+            f"<tr><td><code>{html.escape(name)}</code></td><td>{len(frame):,}</td><td>{len(frame.columns)}</td></tr>"
+            for name, frame in self.tables.items()
+        )
+        return (
+            '<div class="analysis-dataset"><table>'
+            f"<caption>Dataset <code>{html.escape(self.version)}</code> from "
+            f"<code>{html.escape(str(self.source))}</code></caption>"
+            "<thead><tr><th>table</th><th>rows</th><th>columns</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>"
+        )
+
     def copy(self) -> Dataset:
-        return Dataset({k: v.copy() for k, v in self.tables.items()}, self.source, self.version, self.raw)
+        return Dataset({k: v.copy() for k, v in self.tables.items()}, self.source, self.version, self._raw)
 
 
 def to_typed(raw: dict[str, RawTable]) -> dict[str, pd.DataFrame]:
-    """Convert validated text tables to typed frames (dates, ints, bools...)."""
+    """Convert validated text tables to typed frames (dates, ints, bools...), a column at a time."""
     out = {}
     for name in TABLE_ORDER:
         table = TABLES[name]
         frame = raw[name].frame if name in raw else pd.DataFrame(columns=table.column_names)
-        frame = frame.reindex(columns=table.column_names, fill_value="").copy()
+        columns = {}
         for col in table.columns:
-            s = frame[col.name].astype(str).str.strip()
-            if col.type == "date":
-                frame[col.name] = pd.to_datetime(s.replace("", None), format="%Y-%m-%d", errors="coerce")
-            elif col.type == "int":
-                frame[col.name] = pd.to_numeric(s.replace("", None), errors="coerce").astype("Int64")
-            elif col.type == "number":
-                frame[col.name] = pd.to_numeric(s.replace("", None), errors="coerce").astype("float64")
-            elif col.type == "bool":
-                frame[col.name] = s.str.lower().map({"true": True, "false": False}).astype("boolean")
+            if col.name in frame.columns:
+                s = frame[col.name]
+                s = s if isinstance(s.dtype, pd.StringDtype) else s.fillna("").astype(str).astype(TEXT)
+                s = s.str.strip().reset_index(drop=True)
             else:
-                frame[col.name] = s
-        out[name] = frame.reset_index(drop=True)
+                s = pd.Series([""] * len(frame), dtype=TEXT)
+            columns[col.name] = _typed(s, col.type)
+        out[name] = pd.DataFrame(columns)
     return out
 
 
-def load_dataset(path: Path | str | None = None, *, validate: bool = True) -> Dataset:
+def _typed(s: pd.Series, kind: str) -> pd.Series:
+    if kind == "date":
+        return pd.to_datetime(s.where(s != "", None), format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+    if kind == "int":
+        ints = pc.if_else(pc.match_substring_regex(arrow(s), r"^[+-]?[0-9]{1,18}$"), arrow(s), None)
+        return pd.Series(pc.cast(ints, pa.int64()).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
+    if kind == "number":
+        return pd.Series(numbers(arrow(s)), dtype="float64")
+    if kind == "bool":
+        low = s.str.lower().to_numpy(dtype=object)
+        values = np.where(low == "true", True, np.where(low == "false", False, None))
+        return pd.Series(pd.array(values, dtype="boolean"))
+    return s
+
+
+def load_dataset(path: Path | str | None = None, *, validate: bool = True, use_cache: bool = True) -> Dataset:
     """Load, validate and type the program dataset.
 
     Parameters
@@ -79,11 +129,27 @@ def load_dataset(path: Path | str | None = None, *, validate: bool = True) -> Da
         sheet per table. Defaults to ``data/program/``.
     validate
         Raise :class:`DataError` listing every problem (the default).
+    use_cache
+        Read the typed snapshot of this exact data if an earlier validated
+        load left one, and leave one after a validated load (see
+        :mod:`analysis.dataset.cache`). Any change of the data changes its
+        version, so a snapshot of other data is never served.
     """
     path = Path(path) if path is not None else config.PROGRAM_DIR
+    if not path.exists():
+        read_raw(path)  # raises the one-line error
+    version = data_version(path)
+    where = cache.folder(path) if use_cache else None
+    if where is not None:
+        tables = cache.read(where, version)
+        if tables is not None:
+            return Dataset(tables, path, version)
     raw = read_raw(path)
     if validate:
         problems = validate_raw(raw, path)
         if problems:
             raise DataError(problems)
-    return Dataset(to_typed(raw), path, data_version(path), raw)
+    tables = to_typed(raw)
+    if where is not None and validate and data_version(path) == version:  # unchanged while we read it
+        cache.write(where, version, tables)
+    return Dataset(tables, path, version)

@@ -1,6 +1,6 @@
 """Fuzzy period phrases of the Work Plan ("March or April 2007") as date bounds.
 
-English and Spanish phrases are parsed into a :class:`Period`: the earliest day
+English, Spanish, Portuguese and French phrases are parsed into a :class:`Period`: the earliest day
 the period can begin, the last day it can end, a precision word and an EDTF
 (ISO 8601-2 / Library of Congress EDTF) string. Anything not recognised raises
 :class:`PeriodError`; the parser never guesses.
@@ -31,6 +31,9 @@ Conventions
 * Phrases with no year use ``default_year``; without it they raise PeriodError
   (except recurring ones). In "March 3 - April 5, 2007" the left side takes the
   right side's year. Phrases without words (e.g. "2007") count as English.
+* Other languages are translated word by word into the English above
+  (:mod:`analysis.dataset.period_words`); a phrase mixing English with
+  another language is refused.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from analysis.dataset.period_words import EN_VOCAB, LANGUAGES, language_of
 
 PRECISIONS = ("day", "days", "month", "months", "quarter", "semester", "half", "season", "year", "range", "recurring")
 _SINGLE = {"day", "month", "year", "quarter", "semester", "half", "season"}
@@ -99,83 +104,6 @@ _SEASONS = {
     "autumn": (23, (9, 23), (12, 20), (11, 1)),
 }
 _SEASONS["fall"] = _SEASONS["autumn"]
-
-_ES_WORDS = {
-    "enero": "january",
-    "febrero": "february",
-    "marzo": "march",
-    "abril": "april",
-    "mayo": "may",
-    "junio": "june",
-    "julio": "july",
-    "agosto": "august",
-    "septiembre": "september",
-    "setiembre": "september",
-    "octubre": "october",
-    "noviembre": "november",
-    "diciembre": "december",
-    "primer": "first",
-    "primero": "first",
-    "primera": "first",
-    "segundo": "second",
-    "segunda": "second",
-    "tercer": "third",
-    "tercero": "third",
-    "tercera": "third",
-    "cuarto": "fourth",
-    "cuarta": "fourth",
-    "ultimo": "last",
-    "ultima": "last",
-    "trimestre": "quarter",
-    "semestre": "semester",
-    "mitad": "half",
-    "primavera": "spring",
-    "verano": "summer",
-    "otono": "autumn",
-    "invierno": "winter",
-    "o": "or",
-    "u": "or",
-    "y": "and",
-    "e": "and",
-    "a": "to",
-    "al": "to",
-    "hasta": "to",
-    "desde": "from",
-    "entre": "between",
-    "en": "in",
-    "durante": "during",
-    "el": "the",
-    "la": "the",
-}
-_ES_MONTHS = "|".join(w for w, e in _ES_WORDS.items() if e in _MONTHS)
-_ES_VOCAB = set(_ES_WORDS) | set(
-    "de del los ano anos siguientes subsiguientes posteriores cada todos anualmente finales "
-    "fines principios inicios comienzos hacia partir".split()
-)
-_EN_VOCAB = (
-    set(_MONTHS)
-    | set(_UNITS)
-    | set(_SEASONS)
-    | set(
-        "first second third fourth winter last final early late of the year years subsequent "
-        "following each every annually yearly and or to from since between by in during on toward "
-        "towards end".split()
-    )
-)
-_ES_SEASON = r"(primavera|verano|otono|invierno)"
-_ES_PHRASES = (  # applied in order to accent-free lowercase Spanish text
-    (r"\bde (?:todos )?los anos (?:siguientes|subsiguientes|posteriores)\b", "of subsequent years"),
-    (r"\b(?:cada ano|todos los anos|anualmente)\b", "each year"),
-    (r"\bdel ano\b", "of the year"),
-    (r"\bdel ([0-9]{1,2}) al ([0-9]{1,2})\b", r"\1 - \2"),
-    (rf"\b(?:(?:hacia|a) )?(?:finales|fines) de (?:la )?{_ES_SEASON}", r"late \1"),
-    (rf"\b(?:(?:hacia|a) )?(?:principios|inicios|comienzos) de (?:la )?{_ES_SEASON}", r"early \1"),
-    (r"^(?:hacia|a) (?:finales|fines) de\b", "toward the end of"),
-    (r"\b(?:finales|fines) de (?=[12][0-9]{3}\b)", "end "),
-    (r"^(?:a partir de|desde)\b", "from"),
-    (r"^hasta\b", "by"),
-    (rf"\bde (?=(?:{_ES_MONTHS}|[12][0-9]{{3}}|each year)\b)", ""),
-)
 
 _YR = r"([12][0-9]{3})"
 _OYR = r"(?: (?:of )?([12][0-9]{3}|the year))?"  # optional year
@@ -349,20 +277,19 @@ def _normalize(text) -> tuple[str, str]:
     s = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     s = re.sub(r"[\u2010-\u2015\u2212]", "-", s.lower())
     s = " ".join(re.sub(r"\s*-\s*", " - ", re.sub(r"[,.]", " ", s)).split())
+    s = re.sub(r"[\u2019']", " ", s)  # French elisions: "jusqu'à", "l'année", "d'avril"
     words = {w for w in s.split() if w.isalpha()}
-    language = "es" if words & _ES_VOCAB else "en"
-    if language == "es":
-        if words & _EN_VOCAB:
-            raise PeriodError(text, f"{text!r} mixes English and Spanish words")
-        for pattern, repl in _ES_PHRASES:
-            s = re.sub(pattern, repl, s)
-        s = " ".join(w for w in (_ES_WORDS.get(w, w) for w in s.split()) if w)
+    language = language_of(words)
+    if language != "en":
+        if words & (EN_VOCAB - LANGUAGES[language].vocab):
+            raise PeriodError(text, f"{text!r} mixes English and {LANGUAGES[language].name} words")
+        s = LANGUAGES[language].to_english(s)
     s = re.sub(r"\bend (?:- |of )(?=[12][0-9]{3}\b)", "end ", s)
     return s, language
 
 
 def parse_period(text: str, *, default_year: int | None = None) -> Period:
-    """Parse an English or Spanish period phrase into a :class:`Period`.
+    """Parse an English, Spanish, Portuguese or French period phrase into a :class:`Period`.
 
     Parameters
     ----------

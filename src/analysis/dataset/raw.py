@@ -2,6 +2,12 @@
 
 Every cell is read as text, so that validation can report a bad value exactly
 as it was written. Typing happens in :mod:`analysis.dataset.loading`.
+
+The text columns are Arrow-backed strings (``string[pyarrow]``): a third of
+the memory of Python ``str`` objects, and vectorized string operations.
+A well-formed CSV is parsed by Arrow's multi-threaded reader; anything it
+refuses (ragged rows, blank lines, bad UTF-8) is read again by the ``csv``
+module, which reports the problem exactly as before.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +24,9 @@ import pandas as pd
 from analysis import config
 from analysis.dataset.schema import TABLE_ORDER
 from analysis.errors import DataError, Problem
+
+TEXT = pd.StringDtype("pyarrow")
+_SAVE_AS = "save it from Excel as 'CSV UTF-8 (Comma delimited)' and try again"
 
 
 @dataclass
@@ -54,17 +64,66 @@ def _read_csv_folder(folder: Path) -> dict[str, RawTable]:
     out: dict[str, RawTable] = {}
     for name in TABLE_ORDER:
         file = folder / f"{name}.csv"
-        if not file.exists():
-            continue
-        try:
-            with file.open(newline="", encoding="utf-8") as fh:
-                rows = list(csv.reader(fh))
-        except UnicodeDecodeError as exc:
-            raise DataError(Problem(f"the file is not UTF-8 text (byte {exc.start})", file=str(file))) from None
-        except csv.Error as exc:
-            raise DataError(Problem(f"the file is not valid CSV: {exc}", file=str(file))) from None
-        out[name] = RawTable(name, _frame(rows), str(file))
+        if file.exists():
+            out[name] = RawTable(name, read_csv_text(file), str(file))
     return out
+
+
+def read_csv_text(file: Path) -> pd.DataFrame:
+    """One CSV file as a frame of text (header stripped, trailing empty rows dropped)."""
+    data = file.read_bytes()
+    frame = _arrow_csv(data)
+    if frame is not None:
+        return frame
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            Problem(
+                f"the file is not UTF-8 text (byte {exc.start}; it may be Latin-1 or Windows-1252): {_SAVE_AS}",
+                file=str(file),
+            )
+        ) from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise DataError(Problem(f"the file is not valid CSV: {exc}", file=str(file))) from None
+    return _frame(rows)
+
+
+def _arrow_csv(data: bytes) -> pd.DataFrame | None:
+    """Parse with Arrow when the file is plain, rectangular UTF-8 CSV; None to fall back."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if not data.strip():
+        return None
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(1024)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    header = [str(v).strip() for v in table.slice(0, 1).to_pylist()[0].values()]
+    if not header or header[-1] == "" or table.num_columns >= 1024:
+        return None  # trailing empty header cells: the csv path trims them
+    body = table.slice(1).rename_columns([f"c{i}" for i in range(len(header))])
+    frame = body.to_pandas(types_mapper={pa.string(): TEXT}.get)
+    frame.columns = header
+    keep = len(frame)
+    while keep and all(str(v).strip() == "" for v in frame.iloc[keep - 1]):
+        keep -= 1  # trailing rows of empty cells (",,,," from a spreadsheet) are not rows
+    if keep < len(frame):
+        frame = frame.iloc[:keep].reset_index(drop=True)
+    frame.attrs["cells_beyond_header"] = 0
+    return frame
 
 
 def _read_workbook(path: Path) -> dict[str, RawTable]:
@@ -82,7 +141,26 @@ def _read_workbook(path: Path) -> dict[str, RawTable]:
         if name not in wb.sheet_names:
             continue
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        out[name] = RawTable(name, _frame([[_cell_text(v) for v in r] for r in rows]), str(path), sheet=name)
+        out[name] = RawTable(name, _sheet_frame(rows), str(path), sheet=name)
+    return out
+
+
+def _sheet_frame(rows: list[list]) -> pd.DataFrame:
+    """A sheet's typed cells as text, converted column by column (not cell by cell)."""
+    grid = pd.DataFrame(rows, dtype=object)
+    return _grid_frame(grid.apply(_column_text) if len(grid.columns) else grid)
+
+
+def _column_text(col: pd.Series) -> pd.Series:
+    """Text of one column of spreadsheet cells, as a CSV would hold it (see :func:`_cell_text`)."""
+    kinds = col.map(type)
+    is_str, is_none = kinds.isin([str]), kinds.isin([type(None)])
+    if is_str.all():
+        return col
+    out = col.where(~is_none, "")
+    other = ~(is_str | is_none)
+    if other.any():
+        out[other] = [_cell_text(v) for v in col[other]]  # numbers, dates and booleans only
     return out
 
 
@@ -102,19 +180,27 @@ def _cell_text(value: object) -> str:
 
 
 def _frame(rows: list[list[str]]) -> pd.DataFrame:
-    rows = [r for r in rows]
-    while rows and not any(str(c).strip() for c in rows[-1]):
-        rows.pop()
-    if not rows:
+    return _grid_frame(pd.DataFrame(rows, dtype=object))
+
+
+def _grid_frame(grid: pd.DataFrame) -> pd.DataFrame:
+    """Header, body and overflow of a grid of text cells (ragged rows padded with None)."""
+    grid = grid.fillna("")
+    blank = (grid.apply(lambda s: s.astype(str).str.strip()) == "").all(axis=1) if len(grid) else grid
+    last = int(blank[~blank].index.max()) + 1 if len(grid) and (~blank).any() else 0
+    if last == 0:
         return pd.DataFrame()
-    header = [str(h).strip() for h in rows[0]]
+    grid = grid.iloc[:last]
+    header = [str(h).strip() for h in grid.iloc[0]]
     while header and header[-1] == "":
         header.pop()
     width = len(header)
-    body = [(list(r) + [""] * width)[:width] for r in rows[1:]]
-    extra = [r for r in rows[1:] if any(str(c).strip() for c in r[width:])]
-    frame = pd.DataFrame(body, columns=header, dtype=object).fillna("")
-    frame.attrs["cells_beyond_header"] = len(extra)
+    beyond = grid.iloc[1:, width:]
+    extra = int((beyond.apply(lambda s: s.astype(str).str.strip()) != "").any(axis=1).sum()) if beyond.size else 0
+    frame = grid.iloc[1:, :width].reset_index(drop=True).astype(str)
+    frame.columns = header
+    frame = frame.astype(TEXT)
+    frame.attrs["cells_beyond_header"] = extra
     return frame
 
 

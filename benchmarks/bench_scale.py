@@ -1,0 +1,210 @@
+"""Scaling benchmark: each step at 1x..1000x the shipped tables and with 1,000,000 observations.
+
+For every size it generates SYNTHETIC data (benchmarks/synthetic.py) under
+benchmarks/results/, then measures, each in a fresh process:
+
+* in-process steps (benchmarks/scale_steps.py, timed after imports): the
+  ``read_csv`` floor, load+validate+type without the cache, load from the
+  cache, load+all measures, and the xlsx read through the loader against
+  ``pandas.read_excel`` (openpyxl) and calamine alone on the same workbook;
+* commands as a user runs them (whole process, startup included):
+  ``validate --no-sources``, ``summary``, ``export`` and one implementer report.
+
+Wall time, CPU time (user+system of the process and its children) and peak
+memory are recorded per step and size; growth exponents 10x->1000x and each
+step's ratio to the floor measured in the same run are derived. The results,
+the machine and the command go into benchmarks/scale.md (``--write``).
+
+    python benchmarks/bench_scale.py --write                     # 1x, 10x, 100x, 1000x, 1M observations
+    python benchmarks/bench_scale.py --sizes 1,10 --runs 1       # quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from synthetic import OUT, generate  # noqa: E402
+
+PY = sys.executable
+ENV = {**os.environ, "ANALYSIS_DATASET_CACHE": "0"}
+INPROCESS = ("floor", "load", "load_cached", "measures")
+XLSX = ("xlsx_loader", "xlsx_pandas", "xlsx_calamine")
+# Commands are skipped above these sizes (rows of observations) to keep the whole run near 15 minutes;
+# the report also renders the program overview, which the report code still builds in O(n^2) time.
+LIMITS = {"export": 40_000, "report": 4_000, "xlsx": 40_000}
+
+
+def measure(cmd: list[str], timeout: float, env=ENV) -> dict:
+    """Run ``cmd`` under GNU time: wall, CPU (user+system, children included) and peak memory.
+
+    In-process steps print their own figures (timed after imports), which replace the whole-process ones.
+    """
+    stats = OUT / f".time-{os.getpid()}"
+    full = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", str(stats), *cmd]
+    try:
+        proc = subprocess.run(full, capture_output=True, text=True, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout after {timeout:.0f} s"}
+    if proc.returncode != 0:
+        return {"error": ((proc.stderr or proc.stdout).strip().splitlines() or ["failed"])[-1][:200]}
+    wall, user, system, peak_kb = stats.read_text().split()[-4:]
+    result = {"wall": float(wall), "cpu": float(user) + float(system), "peak": int(peak_kb) * 1024, "inprocess": False}
+    last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+    if last.startswith("{"):
+        result |= json.loads(last) | {"inprocess": True}
+    return result
+
+
+def step(name: str, cmd: list[str], runs: int, timeout: float, env=ENV) -> dict:
+    """The median of ``runs`` runs (peak: the largest)."""
+    rs = []
+    for _ in range(runs):
+        r = measure(cmd, timeout, env)
+        if "error" in r:
+            return {"step": name, "error": r["error"]}
+        rs.append(r)
+    return {
+        "step": name,
+        "wall": statistics.median(r["wall"] for r in rs),
+        "cpu": statistics.median(r["cpu"] for r in rs),
+        "peak": max(r["peak"] for r in rs),
+        "inprocess": rs[0]["inprocess"],
+        "runs": runs,
+    }
+
+
+def bench_size(label: str, data: Path, rows: int, runs: int, tmp: Path) -> list[dict]:
+    steps = HERE / "scale_steps.py"
+    out = []
+    for name in INPROCESS:
+        env = ENV
+        if name == "load_cached":
+            env = {**os.environ, "ANALYSIS_DATASET_CACHE": "1"}
+            warm = f"from analysis.dataset.loading import load_dataset; load_dataset({str(data)!r})"
+            subprocess.run([PY, "-c", warm], env=env, check=True)
+        out.append(step(name, [PY, str(steps), name, str(data)], runs, 900, env))
+    cli = [PY, "-m", "analysis"]
+    out.append(step("validate", [*cli, "validate", "--no-sources", str(data)], runs, 900))
+    out.append(step("summary", [*cli, "summary", "--as-of", "2007-03-16", str(data)], runs, 900))
+    xlsx = tmp / f"export-{label}.xlsx"
+    if rows <= LIMITS["export"]:
+        out.append(step("export", [*cli, "export", "--data", str(data), "--out", str(xlsx)], runs, 900))
+    if rows <= LIMITS["xlsx"] and xlsx.exists():
+        for name in XLSX:
+            out.append(step(name, [PY, str(steps), name, str(xlsx)], runs, 900))
+    if rows <= LIMITS["report"]:
+        report = [*cli, "run", "--implementer", "IACHR-S0", "--lang", "en", "--format", "html"]
+        report += ["--force", "--out", str(tmp / f"reports-{label}"), "--data", str(data)]
+        out.append(step("report", report, 1, 900))
+    for r in out:
+        r.update(size=label, rows=rows)
+    return out
+
+
+def exponents(results: list[dict], a: str, b: str) -> dict[str, float]:
+    by = {(r["size"], r["step"]): r for r in results if r.get("wall")}
+    out = {}
+    for (size, name), r in by.items():
+        if size == b and (a, name) in by:
+            ra = by[(a, name)]
+            ratio = r["rows"] / ra["rows"]
+            out[name] = math.log(max(r["cpu"], 1e-3) / max(ra["cpu"], 1e-3)) / math.log(ratio)
+    return out
+
+
+def machine() -> str:
+    info = Path("/proc/meminfo").read_text().splitlines()
+    mem = next((line.split(":")[1].strip() for line in info if line.startswith("MemTotal")), "?")
+    return (
+        f"{os.cpu_count()} CPUs, memory {mem}, Python {platform.python_version()}, {platform.platform()}; "
+        f"load average at start {', '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+
+
+def table(results: list[dict]) -> list[str]:
+    floors = {r["size"]: r for r in results if r["step"] == "floor" and r.get("wall")}
+    lines = [
+        "| size | step | wall (s) | CPU (s) | peak memory (MB) | CPU / read_csv floor |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        if "error" in r:
+            lines.append(f"| {r['size']} | {r['step']} | {r['error']} | | | |")
+            continue
+        floor = floors.get(r["size"])
+        ratio = f"{r['cpu'] / floor['cpu']:.1f}x" if floor and r["step"] != "floor" and floor["cpu"] > 0 else ""
+        peak = f"{r['peak'] / 2**20:.0f}" if r.get("peak") else ""
+        mark = "" if r.get("inprocess") else " (whole command)"
+        lines.append(f"| {r['size']} | {r['step']}{mark} | {r['wall']:.2f} | {r['cpu']:.2f} | {peak} | {ratio} |")
+    return lines
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1,10,100,1000", help="scales of the shipped tables")
+    ap.add_argument("--million", action=argparse.BooleanOptionalAction, default=True, help="also 1M observations")
+    ap.add_argument("--runs", type=int, default=3, help="runs per step below 1000x (median); 1 from 1000x on")
+    ap.add_argument("--write", action="store_true", help="write the results into benchmarks/scale.md")
+    args = ap.parse_args()
+    tmp = OUT / "synthetic-scale-work"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    sizes = [(f"x{s}", s, None) for s in map(int, args.sizes.split(","))]
+    if args.million:
+        sizes.append(("1M obs", 671, 1_000_000))
+    results, started = [], time.time()
+    for label, scale, obs in sizes:
+        data = generate(OUT / (f"synthetic-x{scale}" + (f"-obs{obs}" if obs else "")), scale, obs)
+        rows = sum(1 for _ in (data / "observations.csv").open(encoding="utf-8")) - 1
+        runs = args.runs if scale < 1000 and not obs else 1
+        print(f"{label}: {rows} observations", file=sys.stderr)
+        part = bench_size(label, data, rows, runs, tmp)
+        for r in part:
+            print(json.dumps(r), file=sys.stderr)
+        results += part
+    elapsed = time.time() - started
+    doc = report(results, elapsed, args)
+    print(doc)
+    if args.write:
+        (HERE / "scale.md").write_text(doc, encoding="utf-8")
+        (OUT / "scale.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+def report(results: list[dict], elapsed: float, args) -> str:
+    exp = exponents(results, "x10", "x1000")
+    lines = [
+        "# Scaling benchmark",
+        "",
+        "Written by `benchmarks/bench_scale.py --write`; data made by `benchmarks/synthetic.py` (SYNTHETIC, never program data).",
+        "",
+        f"Command: `python benchmarks/bench_scale.py --sizes {args.sizes} --runs {args.runs}{'' if args.million else ' --no-million'} --write`",
+        f"({elapsed / 60:.1f} minutes of wall time).",
+        "",
+        f"Machine: {machine()}. The machine is shared: wall times swing with the load, CPU times much less;",
+        "ratios and exponents use CPU time. In-process steps are timed after imports; commands include",
+        "the interpreter's start (about 1 s). Peak memory is the largest process's resident set.",
+        "",
+        *table(results),
+        "",
+        "Growth exponent of CPU time from x10 to x1000 (1.0 = linear): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in sorted(exp.items())),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Typed snapshots of validated datasets, so the same data is read and validated once.
+
+A snapshot is a folder of Parquet files (one per table) named by the data
+version (a SHA-256 over the table files, see :func:`analysis.dataset.raw.data_version`)
+and by a fingerprint of the code that reads, validates and types the data
+(this sub-package's source files and the pandas and pyarrow versions). A change
+of any byte of the data, or of that code, gives another name: a snapshot of
+other data or of older rules is never served.
+
+Snapshots live in the data folder's ``.cache/datasets`` (see
+:attr:`analysis.config.DataLayout.cache`), which git ignores. They are written
+to a temporary folder and renamed into place, so a reader never sees half a
+snapshot, and two processes writing the same snapshot do not collide. Only
+the newest few snapshots are kept. Set ``ANALYSIS_DATASET_CACHE=0`` to turn
+the cache off (it is also silently skipped where the folder is read-only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import DataLayout
+from analysis.dataset.raw import TEXT
+from analysis.dataset.schema import TABLE_ORDER
+
+KEEP = 4  # snapshots kept per data folder: the current data and a few recent versions
+
+
+def enabled() -> bool:
+    return os.environ.get("ANALYSIS_DATASET_CACHE", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def folder(path: Path) -> Path | None:
+    """Where snapshots of the data at ``path`` go, or None when the cache is off."""
+    return DataLayout.of(path).cache / "datasets" if enabled() else None
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the code that turns the files into typed tables."""
+    import pyarrow
+
+    h = hashlib.sha256(f"pandas {pd.__version__} pyarrow {pyarrow.__version__}".encode())
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _entry(where: Path, version: str) -> Path:
+    return where / f"{version}-{code_fingerprint()}"
+
+
+def read(where: Path, version: str) -> dict[str, pd.DataFrame] | None:
+    """The typed tables of ``version``, or None when there is no complete snapshot."""
+    entry = _entry(where, version)
+    files = [entry / f"{name}.parquet" for name in TABLE_ORDER]
+    if not all(f.is_file() for f in files):
+        return None
+    try:
+        tables = {name: _read_table(f) for name, f in zip(TABLE_ORDER, files, strict=True)}
+    except (OSError, ValueError):
+        return None  # unreadable (disk trouble, partial copy): load from the files instead
+    os.utime(entry)  # recently used: kept by the pruning below
+    return tables
+
+
+def _read_table(file: Path) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    text = {pa.string(): TEXT, pa.large_string(): TEXT}  # Arrow-backed text, as the loader gives it
+    return pq.read_table(file).to_pandas(types_mapper=text.get)
+
+
+def write(where: Path, version: str, tables: dict[str, pd.DataFrame]) -> Path | None:
+    """Store a snapshot atomically; None when the folder cannot be written (read-only data)."""
+    entry = _entry(where, version)
+    if entry.is_dir():
+        return entry
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        tmp = where / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir()  # mode 0o777 & ~umask, like any folder the user makes
+    except OSError:
+        return None
+    try:
+        for name in TABLE_ORDER:
+            tables[name].to_parquet(tmp / f"{name}.parquet", engine="pyarrow", index=False)
+        os.replace(tmp, entry)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)  # another process stored it first, or the disk is full
+        return entry if entry.is_dir() else None
+    _prune(where)
+    return entry
+
+
+def _prune(where: Path) -> None:
+    entries = sorted(
+        (p for p in where.iterdir() if p.is_dir() and not p.name.startswith(".tmp-")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in entries[KEEP:]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,96 @@
+"""Helpers shared by the validation modules: stripped text columns and located problems."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis.dataset.raw import TEXT, RawTable
+from analysis.errors import Problem
+
+# Stripped columns, kept only for the duration of one validation (see ``stripped_columns``).
+_STRIPPED: dict[tuple[int, str], tuple[pd.DataFrame, pd.Series]] = {}
+_ACTIVE = [0]
+
+
+@contextmanager
+def stripped_columns() -> Iterator[None]:
+    """Within this block, :func:`text` strips each column once; the copies are dropped after."""
+    _ACTIVE[0] += 1
+    try:
+        yield
+    finally:
+        _ACTIVE[0] -= 1
+        if not _ACTIVE[0]:
+            _STRIPPED.clear()
+
+
+def text(t: RawTable, column: str) -> pd.Series | None:
+    """Column ``column`` of ``t`` as stripped Arrow text with positional index; None if absent or doubled."""
+    hit = _STRIPPED.get((id(t.frame), column))
+    if hit is not None and hit[0] is t.frame:
+        return hit[1]
+    if column not in t.frame.columns or isinstance(t.frame[column], pd.DataFrame):
+        return None
+    s = t.frame[column]
+    if not isinstance(s.dtype, pd.StringDtype):
+        s = s.fillna("").astype(str).astype(TEXT)
+    s = s.str.strip().reset_index(drop=True)
+    if _ACTIVE[0]:
+        _STRIPPED[(id(t.frame), column)] = (t.frame, s)
+    return s
+
+
+def p_at(t: RawTable, message: str, index: int | None = None, column: str | None = None, value=None) -> Problem:
+    """A problem located in ``t`` at positional row ``index``."""
+    row = t.row_number(int(index)) if index is not None else None
+    return Problem(message, file=t.file, sheet=t.sheet, row=row, column=column, value=value)
+
+
+def problems_at(t: RawTable, mask: np.ndarray, message: str, column: str, values: pd.Series) -> list[Problem]:
+    """One problem per True in ``mask``, showing ``values`` at that row."""
+    return [p_at(t, message, int(i), column, values.iat[i]) for i in np.flatnonzero(mask)]
+
+
+_NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$"
+
+
+def arrow(s: pd.Series) -> pa.ChunkedArray:
+    """The Arrow array behind a text column (converted if it is not Arrow-backed)."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return s.array.__arrow_array__()
+    return pa.chunked_array([pa.array(s.fillna("").astype(str).to_numpy(dtype=object), pa.string())])
+
+
+def from_arrow(values: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """A text column (``string[pyarrow]``) holding Arrow string ``values``."""
+    return pd.Series(pd.array(values.cast(pa.string()), dtype=TEXT))
+
+
+def numbers(strings: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Floats for plain decimal numbers, NaN for anything else (vectorized in Arrow)."""
+    ok = pc.match_substring_regex(strings, _NUMBER)
+    kept = pc.if_else(ok, strings, pa.scalar(None, pa.string()))
+    return pc.cast(kept, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+
+
+def isin(s: pd.Series, values: pd.Series | list[str]) -> np.ndarray:
+    """``s.isin(values)`` for text columns, in Arrow (pandas walks ``values`` in Python)."""
+    value_set = pc.unique(arrow(values)) if isinstance(values, pd.Series) else pa.array(list(values), pa.string())
+    if isinstance(value_set, pa.ChunkedArray):
+        value_set = value_set.combine_chunks()
+    found = pc.is_in(arrow(s), value_set=value_set.cast(pa.string()))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def lookup(s: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    """``s.map(mapping)`` for text columns, in Arrow; "" where ``s`` is not a key."""
+    keys = pa.array(list(mapping), pa.string())
+    where = pc.index_in(arrow(s), value_set=keys)
+    found = pc.take(pa.array(list(mapping.values()), pa.string()), where)
+    return pd.Series(pc.fill_null(found, "").to_pandas(types_mapper={pa.string(): TEXT}.get).array, index=s.index)

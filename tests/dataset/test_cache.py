@@ -1,0 +1,84 @@
+"""The typed snapshot load_dataset keeps: same tables, never stale, never required."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.config import DataLayout
+from analysis.dataset import cache
+from analysis.dataset.loading import load_dataset
+from analysis.errors import DataError
+
+
+def snapshots(folder) -> list:
+    where = DataLayout.of(folder).cache / "datasets"
+    return sorted(p for p in where.iterdir() if not p.name.startswith(".")) if where.exists() else []
+
+
+def test_second_load_reads_the_snapshot_and_gives_the_same_tables(mini):
+    first = load_dataset(mini)
+    (entry,) = snapshots(mini)
+    assert entry.name.startswith(first.version)
+    second = load_dataset(mini)
+    for name, frame in first.tables.items():
+        pd.testing.assert_frame_equal(frame, second.tables[name], check_dtype=True, obj=name)
+    assert second.version == first.version
+
+
+def test_snapshot_is_never_stale_after_an_edit_of_the_same_size(mini):
+    load_dataset(mini)
+    file = mini / "actions.csv"
+    text = file.read_text(encoding="utf-8")
+    assert "completed" in text
+    file.write_text(text.replace("completed", "cancelled", 1), encoding="utf-8")  # same length
+    ds = load_dataset(mini)
+    assert "cancelled" in ds.actions["lifecycle_status"].tolist()
+    assert len(snapshots(mini)) == 2
+
+
+def test_invalid_data_is_refused_even_when_an_older_snapshot_exists(mini):
+    load_dataset(mini)
+    file = mini / "actions.csv"
+    file.write_text(file.read_text(encoding="utf-8").replace("completed", "finished"), encoding="utf-8")
+    with pytest.raises(DataError, match="finished"):
+        load_dataset(mini)
+
+
+def test_unvalidated_loads_leave_no_snapshot(mini):
+    load_dataset(mini, validate=False)
+    assert snapshots(mini) == []
+
+
+def test_cache_can_be_turned_off(mini, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_DATASET_CACHE", "0")
+    load_dataset(mini)
+    assert snapshots(mini) == []
+
+
+def test_a_damaged_snapshot_is_ignored(mini):
+    first = load_dataset(mini)
+    (entry,) = snapshots(mini)
+    (entry / "actions.parquet").write_bytes(b"not parquet")
+    again = load_dataset(mini)
+    pd.testing.assert_frame_equal(first.actions, again.actions)
+
+
+def test_the_code_fingerprint_is_part_of_the_name(mini):
+    load_dataset(mini)
+    (entry,) = snapshots(mini)
+    assert entry.name.endswith(cache.code_fingerprint())
+
+
+def test_raw_text_is_read_again_on_demand(mini):
+    load_dataset(mini)
+    ds = load_dataset(mini)
+    assert ds.raw["actions"].frame.loc[0, "action_id"] == ds.actions.loc[0, "action_id"]
+
+
+def test_repr_html_lists_tables_rows_version_and_source(mini):
+    ds = load_dataset(mini)
+    html = ds._repr_html_()
+    assert f"<code>{ds.version}</code>" in html and str(mini) in html
+    assert f"<tr><td><code>actions</code></td><td>{len(ds.actions)}</td>" in html
+    assert html.count("<tr>") == 1 + len(ds.tables)
