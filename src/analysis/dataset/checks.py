@@ -37,12 +37,22 @@ def text(t: RawTable, column: str) -> pd.Series | None:
         return hit[1]
     if column not in t.frame.columns or isinstance(t.frame[column], pd.DataFrame):
         return None
-    s = t.frame[column]
-    if not isinstance(s.dtype, pd.StringDtype):
-        s = s.fillna("").astype(str).astype(TEXT)
-    s = s.str.strip().reset_index(drop=True)
+    s = stripped(t.frame[column])
     if _ACTIVE[0]:
         _STRIPPED[(id(t.frame), column)] = (t.frame, s)
+    return s
+
+
+_EDGE_SPACE = r"^[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]|[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]$"
+
+
+def stripped(s: pd.Series) -> pd.Series:
+    """``s`` as Arrow text without leading/trailing whitespace, positional index; no copy when none has any."""
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+        s = s.fillna("").astype(str).astype(TEXT)
+    s = s.reset_index(drop=True)
+    if len(s) and pc.any(pc.match_substring_regex(arrow(s), _EDGE_SPACE)).as_py():
+        s = s.str.strip()
     return s
 
 
@@ -75,7 +85,7 @@ def from_arrow(values: pa.Array | pa.ChunkedArray) -> pd.Series:
 def numbers(strings: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """Floats for plain decimal numbers, NaN for anything else (vectorized in Arrow)."""
     ok = pc.match_substring_regex(strings, _NUMBER)
-    kept = pc.if_else(ok, strings, pa.scalar(None, pa.string()))
+    kept = pc.if_else(ok, strings, pa.scalar(None, strings.type))
     return pc.cast(kept, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
 
 
@@ -84,13 +94,15 @@ def isin(s: pd.Series, values: pd.Series | list[str]) -> np.ndarray:
     value_set = pc.unique(arrow(values)) if isinstance(values, pd.Series) else pa.array(list(values), pa.string())
     if isinstance(value_set, pa.ChunkedArray):
         value_set = value_set.combine_chunks()
-    found = pc.is_in(arrow(s), value_set=value_set.cast(pa.string()))
+    values = arrow(s)
+    found = pc.is_in(values, value_set=value_set.cast(values.type))
     return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def lookup(s: pd.Series, mapping: dict[str, str]) -> pd.Series:
     """``s.map(mapping)`` for text columns, in Arrow; "" where ``s`` is not a key."""
-    keys = pa.array(list(mapping), pa.string())
-    where = pc.index_in(arrow(s), value_set=keys)
+    values = arrow(s)
+    keys = pa.array(list(mapping), values.type)
+    where = pc.index_in(values, value_set=keys)
     found = pc.take(pa.array(list(mapping.values()), pa.string()), where)
     return pd.Series(pc.fill_null(found, "").to_pandas(types_mapper={pa.string(): TEXT}.get).array, index=s.index)

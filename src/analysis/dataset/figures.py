@@ -117,23 +117,30 @@ def _disagrees(num: pd.Series, written: pd.Series) -> np.ndarray:
 
 
 def _at_most(obs: RawTable, ind: pd.Series, num: pd.Series) -> list[Problem]:
-    """``absentee_voted`` above ``absentee_registered`` for the same country and election."""
-    empty = pd.Series("", index=ind.index)
-    country = text(obs, "country") if text(obs, "country") is not None else empty
-    election = text(obs, "election") if text(obs, "election") is not None else empty
-    figures = pd.DataFrame({"country": country, "election": election, "ind": ind, "num": num})
-    figures = figures[num.notna()]
-    figures["pos"] = figures.index
-    order = figures.groupby(["country", "election"], sort=False)["pos"].min()
+    """``absentee_voted`` above ``absentee_registered`` for the same country and election.
+
+    Where one country and election has several rows of an indicator, the last one counts.
+    """
+    involved = isin(ind, [*AT_MOST, *AT_MOST.values()]) & num.notna().to_numpy()
+    rows = np.flatnonzero(involved)
+    if not len(rows):
+        return []
+    empty = pd.Series([""] * len(rows))
+
+    def col(name: str) -> pd.Series:
+        s = text(obs, name)
+        return empty if s is None else s.iloc[rows].reset_index(drop=True)
+
+    figures = pd.DataFrame({"country": col("country"), "election": col("election"), "ind": col("indicator_id")})
+    figures = figures.astype(object).assign(num=num.to_numpy()[rows], pos=rows)
     last = figures.drop_duplicates(["country", "election", "ind"], keep="last")
     out = []
     for part, whole in AT_MOST.items():
         pairs = last[last["ind"] == part].merge(
             last[last["ind"] == whole], on=["country", "election"], suffixes=("", "_whole")
         )
-        pairs = pairs[pairs["num"] > pairs["num_whole"]]
-        pairs = pairs.assign(first=[order[(c, e)] for c, e in zip(pairs["country"], pairs["election"], strict=True)])
-        for row in pairs.sort_values("first").itertuples():
+        pairs = pairs[pairs["num"] > pairs["num_whole"]].sort_values("pos")
+        for row in pairs.itertuples():
             where = f"{row.country or 'the same country'} {row.election}".rstrip()
             msg = f"impossible figure: {part} ({row.num:g}) is more than {whole} ({row.num_whole:g}) for {where}"
             out.append(p_at(obs, msg, row.pos, "value", obs.frame["value"].iat[row.pos]))

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from analysis import config
 from analysis.dataset import cache
-from analysis.dataset.checks import arrow, numbers
+from analysis.dataset.checks import arrow, numbers, stripped
 from analysis.dataset.raw import TEXT, RawTable, data_version, read_raw
 from analysis.dataset.schema import TABLE_ORDER, TABLES
 from analysis.dataset.validation import validate_raw
@@ -94,9 +94,7 @@ def to_typed(raw: dict[str, RawTable]) -> dict[str, pd.DataFrame]:
         columns = {}
         for col in table.columns:
             if col.name in frame.columns:
-                s = frame[col.name]
-                s = s if isinstance(s.dtype, pd.StringDtype) else s.fillna("").astype(str).astype(TEXT)
-                s = s.str.strip().reset_index(drop=True)
+                s = stripped(frame[col.name])
             else:
                 s = pd.Series([""] * len(frame), dtype=TEXT)
             columns[col.name] = _typed(s, col.type)

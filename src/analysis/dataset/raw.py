@@ -71,10 +71,10 @@ def _read_csv_folder(folder: Path) -> dict[str, RawTable]:
 
 def read_csv_text(file: Path) -> pd.DataFrame:
     """One CSV file as a frame of text (header stripped, trailing empty rows dropped)."""
-    data = file.read_bytes()
-    frame = _arrow_csv(data)
+    frame = _arrow_csv(file)
     if frame is not None:
         return frame
+    data = file.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -91,20 +91,20 @@ def read_csv_text(file: Path) -> pd.DataFrame:
     return _frame(rows)
 
 
-def _arrow_csv(data: bytes) -> pd.DataFrame | None:
+def _arrow_csv(file: Path) -> pd.DataFrame | None:
     """Parse with Arrow when the file is plain, rectangular UTF-8 CSV; None to fall back."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if not data.strip():
+    if file.stat().st_size < 4096 and not file.read_bytes().strip():
         return None
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            file,
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(1024)},
+                column_types={f"f{i}": pa.large_string() for i in range(1024)},  # what pandas keeps: no copy
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -114,8 +114,8 @@ def _arrow_csv(data: bytes) -> pd.DataFrame | None:
     header = [str(v).strip() for v in table.slice(0, 1).to_pylist()[0].values()]
     if not header or header[-1] == "" or table.num_columns >= 1024:
         return None  # trailing empty header cells: the csv path trims them
-    body = table.slice(1).rename_columns([f"c{i}" for i in range(len(header))])
-    frame = body.to_pandas(types_mapper={pa.string(): TEXT}.get)
+    body = table.slice(1)
+    frame = pd.concat([pd.Series(pd.arrays.ArrowStringArray(col)) for col in body.columns], axis=1, keys=header)
     frame.columns = header
     keep = len(frame)
     while keep and all(str(v).strip() == "" for v in frame.iloc[keep - 1]):
@@ -123,6 +123,7 @@ def _arrow_csv(data: bytes) -> pd.DataFrame | None:
     if keep < len(frame):
         frame = frame.iloc[:keep].reset_index(drop=True)
     frame.attrs["cells_beyond_header"] = 0
+    pa.default_memory_pool().release_unused()  # the parser's buffers, so that the next file reuses less
     return frame
 
 
@@ -212,5 +213,16 @@ def data_version(path: Path | str | None = None) -> str:
     for f in files:
         if f.exists():
             h.update(f.name.encode())
-            h.update(f.read_bytes().replace(b"\r\n", b"\n"))
+            _hash_lf(h, f)
     return h.hexdigest()[:12]
+
+
+def _hash_lf(h, file: Path, block: int = 1 << 22) -> None:
+    """Feed ``file`` to ``h`` with CRLF read as LF, a block at a time (no copy of the whole file)."""
+    carry = b""
+    with file.open("rb") as fh:
+        while chunk := fh.read(block):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            h.update((chunk[:-1] if carry else chunk).replace(b"\r\n", b"\n"))
+    h.update(carry)
