@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.dataset.crossrefs import NOT_FREE_TEXT, ROW_ID
 from analysis.dataset.periods import PeriodError, parse_period
 from analysis.dataset.raw import read_raw
 from analysis.dataset.schema import TABLE_ORDER, TABLES
@@ -119,6 +120,9 @@ def _replicate(frame: pd.DataFrame, name: str, scale: int, rows: int | None = No
     if extra.any():
         key = out[table.key]
         out[table.key] = key + pd.Series(extra).astype(str).radd("-R").where(extra > 0, "")
+    for col in table.columns:  # row ids named in notes refer to the shipped rows, not to this copy's
+        if col.type == "text" and col.name not in NOT_FREE_TEXT:
+            out[col.name] = out[col.name].str.replace(ROW_ID, "another row", regex=True)
     if name == "action_mandates":
         out["link_id"] = out["action_id"] + ":" + out["mandate_id"]
     if name == "data_quality":

@@ -13,6 +13,7 @@ from conftest import FIXTURES, run_cli
 
 from analysis.dataset.loading import load_dataset
 from analysis.dataset.raw import read_raw
+from analysis.dataset.schema import TABLES
 from analysis.dataset.validation import validate_raw
 from analysis.errors import DataError
 
@@ -57,10 +58,8 @@ def test_latin1_file_is_one_line_naming_the_fix(mini):
 def test_empty_file_is_one_line(mini):
     file = with_case(mini, "empty")
     msgs = problems(mini)
-    assert msgs == [
-        f"{file}: the file is empty: expected a header row with the columns "
-        "mandate_id, implementer_id, seq, text, cross_cutting, section, excerpt, note"
-    ]
+    columns = ", ".join(TABLES["mandates"].column_names)
+    assert msgs == [f"{file}: the file is empty: expected a header row with the columns {columns}"]
 
 
 def test_missing_table_that_others_refer_to_is_one_line(mini):
