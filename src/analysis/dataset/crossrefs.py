@@ -16,7 +16,12 @@ from __future__ import annotations
 
 import re
 
-from analysis.dataset.raw import RawTable
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+
+from analysis.dataset.checks import arrow, isin, stripped
+from analysis.dataset.raw import TEXT, RawTable
 from analysis.dataset.schema import TABLES
 from analysis.errors import Problem
 
@@ -30,8 +35,17 @@ def ids_in(text: str) -> list[str]:
     return ROW_ID.findall(text)
 
 
-def _known_ids(raw: dict[str, RawTable]) -> set[str]:
-    return {str(v).strip() for name, t in raw.items() if name in TABLES for v in t.frame.get(TABLES[name].key, [])}
+# An RE2 superset of ROW_ID (no look-arounds): rows it does not match cannot name an id.
+_MAYBE_ID = r"(?:DQ-[0-9]|OBS-[0-9]|[A-Z][A-Z_]*-[AMPC][0-9])"
+
+
+def _known(raw: dict[str, RawTable], refs: pd.Series) -> np.ndarray:
+    """True where ``refs`` is the key of some row of some table."""
+    found = np.zeros(len(refs), dtype=bool)
+    for name, t in raw.items():
+        if name in TABLES and TABLES[name].key in t.frame.columns:
+            found |= isin(refs, stripped(t.frame[TABLES[name].key]))
+    return found
 
 
 def _problem(t: RawTable, i: int, column: str, value: str, message: str) -> Problem:
@@ -39,20 +53,31 @@ def _problem(t: RawTable, i: int, column: str, value: str, message: str) -> Prob
 
 
 def check_free_text_ids(raw: dict[str, RawTable]) -> list[Problem]:
-    """One problem per row id named in free text that no table has."""
-    known = _known_ids(raw)
-    out = []
+    """One problem per row id named in free text that no table has.
+
+    Only the rows an Arrow regex screen flags are searched in Python, so the
+    cost follows the rows that name ids, not the size of the tables.
+    """
+    named: list[tuple[RawTable, int, str, str]] = []
     for name, t in raw.items():
         if name not in TABLES:
             continue
         for col in (c.name for c in TABLES[name].columns if c.type == "text" and c.name not in NOT_FREE_TEXT):
-            if col not in t.frame.columns:
+            if col not in t.frame.columns or isinstance(t.frame[col], pd.DataFrame):
                 continue
-            for i, value in enumerate(t.frame[col].astype(str)):
-                for ref in ids_in(value):
-                    if ref not in known:
-                        out.append(_problem(t, i, col, ref, f"names the row '{ref}', which does not exist"))
-    return out
+            values = stripped(t.frame[col])
+            maybe = pc.match_substring_regex(arrow(values), _MAYBE_ID).to_numpy(zero_copy_only=False)
+            raw_values = t.frame[col]
+            for i in np.flatnonzero(maybe):
+                named += [(t, int(i), col, ref) for ref in ids_in(str(raw_values.iat[i]))]
+    if not named:
+        return []
+    known = _known(raw, pd.Series([ref for *_, ref in named], dtype=TEXT))
+    return [
+        _problem(t, i, col, ref, f"names the row '{ref}', which does not exist")
+        for (t, i, col, ref), ok in zip(named, known, strict=True)
+        if not ok
+    ]
 
 
 def _listed(rows: str) -> list[tuple[str, str]]:
@@ -65,27 +90,33 @@ def check_contradictions(raw: dict[str, RawTable]) -> list[Problem]:
         return []
     t = raw["data_quality"]
     f = t.frame
+    kind = stripped(f["kind"]) if "kind" in f.columns else pd.Series([""] * len(f), dtype=TEXT)
+    settled = stripped(f["settled"]) if "settled" in f.columns else pd.Series([""] * len(f), dtype=TEXT)
     out = []
-    for i in range(len(f)):
+    positions: dict[str, dict[str, int]] = {}  # table -> key -> first row, built once per table
+    for i in np.flatnonzero(((kind == "contradiction") & (settled == "")).to_numpy(dtype=bool)):
         row = {c: str(f[c].iloc[i]).strip() for c in f.columns}
-        if row.get("kind") != "contradiction" or row.get("settled"):
-            continue
         for col in ("section_b", "excerpt_b"):
             if col in f.columns and not row[col]:
                 out.append(_problem(t, i, col, "", "a contradiction must cite its second passage (both sides kept)"))
         for table, key in _listed(row.get("rows", "")):
-            out.extend(_settling_fields(raw, table, key, row["issue_id"]))
+            out.extend(_settling_fields(raw, table, key, row["issue_id"], positions))
     return out
 
 
-def _settling_fields(raw: dict[str, RawTable], table: str, key: str, issue: str) -> list[Problem]:
+def _settling_fields(
+    raw: dict[str, RawTable], table: str, key: str, issue: str, positions: dict[str, dict[str, int]]
+) -> list[Problem]:
     if table not in SETTLING or table not in raw:
         return []
     t = raw[table]
-    keys = list(t.frame[TABLES[table].key].astype(str).str.strip())
-    if key not in keys:
+    if table not in positions:
+        keys = stripped(t.frame[TABLES[table].key])
+        first = ~keys.duplicated(keep="first").to_numpy(dtype=bool)
+        positions[table] = dict(zip(keys[first], np.flatnonzero(first).tolist(), strict=True))
+    i = positions[table].get(key)
+    if i is None:
         return []  # a dangling entry of `rows` is reported by validation
-    i = keys.index(key)
     out = []
     for col, open_value in SETTLING[table].items():
         value = str(t.frame[col].iloc[i]).strip() if col in t.frame.columns else open_value
