@@ -19,6 +19,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
@@ -148,21 +149,47 @@ def _read_workbook(path: Path) -> dict[str, RawTable]:
 
 def _sheet_frame(rows: list[list]) -> pd.DataFrame:
     """A sheet's typed cells as text, converted column by column (not cell by cell)."""
-    grid = pd.DataFrame(rows, dtype=object)
-    return _grid_frame(grid.apply(_column_text) if len(grid.columns) else grid)
+    end = len(rows)
+    while end and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[end - 1]):
+        end -= 1  # trailing empty rows are not rows
+    if not end:
+        return pd.DataFrame()
+    header = [_cell_text(v).strip() for v in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    body = rows[1:end]
+    if any(len(r) != len(rows[0]) for r in body):
+        body = [(list(r) + [None] * width)[: max(width, len(r))] for r in body]
+    extra = sum(1 for r in body if any(_cell_text(v).strip() for v in r[width:])) if len(rows[0]) > width else 0
+    columns = list(zip(*body, strict=True)) if body else [()] * width
+    frame = pd.concat([pd.Series(_column_text(col)) for col in columns[:width]], axis=1, keys=header)
+    frame.columns = header
+    frame.attrs["cells_beyond_header"] = extra
+    return frame
 
 
-def _column_text(col: pd.Series) -> pd.Series:
+def _column_text(values: tuple) -> pd.arrays.ArrowStringArray:
     """Text of one column of spreadsheet cells, as a CSV would hold it (see :func:`_cell_text`)."""
-    kinds = col.map(type)
-    is_str, is_none = kinds.isin([str]), kinds.isin([type(None)])
-    if is_str.all():
-        return col
-    out = col.where(~is_none, "")
-    other = ~(is_str | is_none)
-    if other.any():
-        out[other] = [_cell_text(v) for v in col[other]]  # numbers, dates and booleans only
-    return out
+    import pyarrow as pa
+
+    try:
+        return pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(values, type=pa.large_string())]))
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        pass  # numbers, dates or booleans among the text: convert those cells only
+    cells = pd.Series(values, dtype=object)
+    kinds = cells.map(type)
+    texts = cells.where(kinds.isin([str]).to_numpy(), "")
+    floats = kinds.isin([float]).to_numpy()
+    if floats.any():  # the usual non-text cells: numbers, converted as a block
+        f = cells[floats].to_numpy(dtype=float)
+        whole = np.isfinite(f) & (f == np.floor(f)) & (np.abs(f) < 1e15)
+        texts[np.flatnonzero(floats)[whole]] = f[whole].astype(np.int64).astype(str)
+        floats[np.flatnonzero(floats)[whole]] = False
+    rest = ~kinds.isin([str, type(None)]).to_numpy() & (floats | ~kinds.isin([float]).to_numpy())
+    if rest.any():  # fractions, dates, booleans, integers: a cell at a time, exactly as _cell_text says
+        texts[rest] = [_cell_text(v) for v in cells[rest]]
+    return pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(texts.tolist(), type=pa.large_string())]))
 
 
 def _cell_text(value: object) -> str:
