@@ -61,6 +61,18 @@ def _empty() -> dict[str, pd.DataFrame]:
     return {k: pd.DataFrame(columns=COLUMNS[k]) for k in CHANGE_KEYS}
 
 
+def _previous(new: pd.DataFrame, old: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """``old``'s ``column`` for each row of ``new``, matched on ``key`` (NaN where ``old`` has no such row).
+
+    One hash lookup per row (ids are unique; a repeated id keeps its last row),
+    without merging the wide frames.
+    """
+    previous = pd.Series(old[column].to_numpy(), index=pd.Index(old[key].to_numpy()))
+    if not previous.index.is_unique:
+        previous = previous[~previous.index.duplicated(keep="last")]
+    return new[key].map(previous)
+
+
 def changes_between(old_ds, new_ds, old_as_of, new_as_of, implementer: str | None = None) -> dict[str, pd.DataFrame]:
     """Changes from ``old_ds`` (as of ``old_as_of``) to ``new_ds`` (as of ``new_as_of``).
 
@@ -73,28 +85,27 @@ def changes_between(old_ds, new_ds, old_as_of, new_as_of, implementer: str | Non
 
     out = _empty()
     old_a, new_a = mine(old_ds.actions), mine(new_ds.actions)
-    added = new_a[~new_a["action_id"].isin(old_a["action_id"])]
-    out["new_actions"] = added.reindex(columns=COLUMNS["new_actions"]).reset_index(drop=True)
-    both = new_a.merge(old_a[["action_id", "lifecycle_status"]], on="action_id", suffixes=("", "_old"))
-    moved = both[both["lifecycle_status"] != both["lifecycle_status_old"]]
+    old_status = _previous(new_a, old_a, "action_id", "lifecycle_status")
+    out["new_actions"] = new_a[old_status.isna()].reindex(columns=COLUMNS["new_actions"]).reset_index(drop=True)
+    moved = old_status.notna() & (new_a["lifecycle_status"] != old_status)
     out["status_changes"] = (
-        moved.rename(columns={"lifecycle_status": "new_status", "lifecycle_status_old": "old_status"})
+        new_a[moved]
+        .assign(new_status=new_a.loc[moved, "lifecycle_status"], old_status=old_status[moved])
         .reindex(columns=COLUMNS["status_changes"])
         .reset_index(drop=True)
     )
 
-    old_m = milestone_status(mine(old_ds.milestones), old_as_of)[["milestone_id", "status"]]
-    new_m = milestone_status(mine(new_ds.milestones), new_as_of, new_ds.data_quality)
-    ms = new_m.merge(old_m.rename(columns={"status": "old_status"}), on="milestone_id", how="left")
-    ms["old_status"] = ms["old_status"].fillna("")
+    old_m = milestone_status(mine(old_ds.milestones), old_as_of)
+    ms = milestone_status(mine(new_ds.milestones), new_as_of, new_ds.data_quality)
+    ms["old_status"] = _previous(ms, old_m, "milestone_id", "status").fillna("")
     for key, state in NEWLY.items():
         hit = ms[(ms["status"] == state) & (ms["old_status"] != state) & ~(ms["disputed"] & (state != "met"))]
         out[key] = hit.reindex(columns=COLUMNS[key]).reset_index(drop=True)
 
     old_o, new_o = mine(old_ds.observations), mine(new_ds.observations)
-    fig = new_o.merge(
-        old_o[["observation_id", "value"]].rename(columns={"value": "old_value"}), on="observation_id", how="left"
+    old_value = _previous(new_o, old_o, "observation_id", "value")
+    fresh = old_value.isna() | (old_value != new_o["value"])
+    out["new_figures"] = (
+        new_o[fresh].assign(old_value=old_value[fresh]).reindex(columns=COLUMNS["new_figures"]).reset_index(drop=True)
     )
-    fresh = fig[fig["old_value"].isna() | (fig["old_value"] != fig["value"])]
-    out["new_figures"] = fresh.reindex(columns=COLUMNS["new_figures"]).reset_index(drop=True)
     return out

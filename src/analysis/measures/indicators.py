@@ -102,7 +102,9 @@ def derived_indicators(indicators: pd.DataFrame, observations: pd.DataFrame) -> 
     """
     derived = indicators[indicators["kind"] == "derived"]
     obs = observations[observations["comparator"].isin(["=", ""])] if "comparator" in observations else observations
-    obs = obs[["indicator_id", "country", "election", "value", "observation_id"]].assign(_row=np.arange(len(obs)))
+    inputs = {name for formula in derived["formula"] for name in formula_inputs(formula)}
+    obs = obs.loc[obs["indicator_id"].isin(inputs), ["indicator_id", "country", "election", "value", "observation_id"]]
+    obs = obs.assign(_row=np.arange(len(obs)))
     parts = [_derive_one(d, obs) for d in derived.itertuples(index=False)]
     parts = [p for p in parts if not p.empty]
     if not parts:
