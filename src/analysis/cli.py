@@ -24,7 +24,7 @@ import click
 
 from analysis import __version__
 from analysis.commands import SECTIONS
-from analysis.commands.output import VERBOSE, VERBOSITY, error, verbosity_options
+from analysis.commands.output import VERBOSE, VERBOSITY, error, note, verbosity_options
 from analysis.errors import AnalysisError, DataError, UsageError
 
 COMPLETE_VAR = "_ANALYSIS_COMPLETE"
@@ -102,7 +102,7 @@ def _recover_interrupted_commit(command: click.Command, name: str, args: list[st
         return  # the real parse reports it
     done = recover_pending(next((params[k] for k in keys if params.get(k)), None))
     if done:
-        click.echo(f"note: an interrupted write of the data was found and {done}", err=True)
+        note(f"note: an interrupted write of the data was found and {done}")
 
 
 @click.group(

@@ -75,3 +75,15 @@ def test_a_contradiction_without_its_second_passage_is_caught(data):
 
 def test_ids_in_text_are_whole_ids_only():
     assert ids_in("OBS-21, IIN-M1..M2, DECST-P3/P4 and CP/CAJP-2083/03") == ["OBS-21", "IIN-M1", "DECST-P3"]
+
+
+def test_political_affairs_work_has_one_owner():
+    """data/README.md: the SPA holds what IV.F.1 assigns; what IV.F.2-4 report as done, planned or counted is the DPD's."""
+    raw = read_raw(config.PROGRAM_DIR)
+    assigned, reported = set(), set()
+    for name in ("mandates", "actions", "milestones", "observations", "data_quality"):
+        f = raw[name].frame
+        assigned |= set(f.loc[f["section"] == "IV.F.1", "implementer_id"]) - {""}
+        reported |= set(f.loc[f["section"].str.match(r"IV\.F\.[234]"), "implementer_id"]) - {""}
+    assert assigned == {"SPA"}
+    assert reported == {"DPD"}

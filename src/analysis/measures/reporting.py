@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from analysis.dataset.periods import PeriodError, parse_period
@@ -49,26 +50,36 @@ COLUMNS = ["implementer_id", "actions_reported", "figures_reported", "milestone_
 
 
 @lru_cache(maxsize=4096)
-def _phrase_start(text: str) -> pd.Timestamp:
+def _phrase_start(text: str) -> np.datetime64:
     try:
         start = parse_period(text).start
     except PeriodError:
-        return pd.NaT
-    return pd.Timestamp(start) if start is not None else pd.NaT
+        return np.datetime64("NaT")
+    return np.datetime64(start) if start is not None else np.datetime64("NaT")
+
+
+def per_distinct(values: pd.Series, fn, dtype=object) -> pd.Series:
+    """``fn`` applied once per distinct value of ``values`` (cost grows with distinct values, not rows)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = np.array([fn(u) for u in uniques], dtype=dtype)
+    return pd.Series(mapped[codes] if len(uniques) else np.array([], dtype=dtype), index=values.index)
 
 
 def figure_dates(observations: pd.DataFrame) -> pd.Series:
     """The first day of each figure's period phrase (NaT when it has none or gives no year)."""
-    phrases = observations["period_text"].astype(str)
-    return pd.to_datetime(phrases.map({p: _phrase_start(p) for p in phrases.unique()}))
+    return per_distinct(observations["period_text"], lambda p: _phrase_start(str(p)), "datetime64[ns]")
+
+
+def _meeting_of(section: object) -> str:
+    text = str(section).strip()
+    if text.startswith(SUBMISSION_PREFIX):
+        return text[len(SUBMISSION_PREFIX) :].split(":", 1)[0]
+    return WORK_PLAN_MEETING
 
 
 def report_meeting(frame: pd.DataFrame) -> pd.Series:
     """The meeting each row was reported for: its submission's, else :data:`WORK_PLAN_MEETING`."""
-    section = frame["section"].astype(str).str.strip()
-    from_submission = section.str.startswith(SUBMISSION_PREFIX)
-    meeting = section.str.slice(len(SUBMISSION_PREFIX)).str.split(":", n=1).str[0]
-    return meeting.where(from_submission, WORK_PLAN_MEETING)
+    return per_distinct(frame["section"], _meeting_of)
 
 
 def _in(dates: pd.Series, start, end) -> pd.Series:
@@ -87,11 +98,13 @@ def _counted(frame: pd.DataFrame, dates: pd.Series, start, end, meeting_id, name
     return frame.loc[hit, "implementer_id"].value_counts().rename(name)
 
 
-def _group_actions(ds, actions: pd.DataFrame) -> pd.DataFrame:
-    """Actions linked to a group's mandates, relabelled as the group's."""
-    groups = ds.implementers.loc[ds.implementers["kind"].isin(GROUP_KINDS), "implementer_id"]
+def _group_actions(ds, implementers: pd.DataFrame) -> pd.DataFrame:
+    """Actions linked to the mandates of the groups among ``implementers``, relabelled as the group's."""
+    groups = implementers.loc[implementers["kind"].isin(GROUP_KINDS), "implementer_id"]
     mandates = ds.mandates.loc[ds.mandates["implementer_id"].isin(groups), ["mandate_id", "implementer_id"]]
-    links = ds.action_mandates[["action_id", "mandate_id"]].merge(mandates, on="mandate_id")
+    links = ds.action_mandates.loc[ds.action_mandates["mandate_id"].isin(mandates["mandate_id"])]
+    links = links[["action_id", "mandate_id"]].merge(mandates, on="mandate_id")
+    actions = ds.actions[ds.actions["action_id"].isin(links["action_id"])]
     linked = actions.drop(columns="implementer_id").merge(links[["action_id", "implementer_id"]], on="action_id")
     return linked.drop_duplicates(["action_id", "implementer_id"])
 
@@ -112,15 +125,14 @@ def reported_in_period(
     ``actions_reported``, ``figures_reported``, ``milestone_updates_reported``
     (how many rows count) and the boolean ``reported``.
     """
-    implementers = ds.implementers[["implementer_id"]]
+    implementers = ds.implementers[["implementer_id", "kind"]]
     actions, observations, milestones = ds.actions, ds.observations, ds.milestones
     if implementer is not None:
         implementers = implementers[implementers["implementer_id"] == implementer]
-    actions = pd.concat([actions, _group_actions(ds, actions)], ignore_index=True)
-    if implementer is not None:
         actions = actions[actions["implementer_id"] == implementer]
         observations = observations[observations["implementer_id"] == implementer]
         milestones = milestones[milestones["implementer_id"] == implementer]
+    actions = pd.concat([actions, _group_actions(ds, implementers)], ignore_index=True)
     carried = actions["kind"].eq("carried_out")
     action_day = pd.to_datetime(actions["start"]).fillna(pd.to_datetime(actions["end"])).where(carried)
     updates = milestones[milestones["achieved"].isin(["yes", "no"])]

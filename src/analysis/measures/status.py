@@ -77,13 +77,7 @@ def mandate_status(mandates: pd.DataFrame, actions: pd.DataFrame, action_mandate
         .sum()
         .rename(columns={"carried": "n_carried_out", "planned": "n_planned"})
     )
-    ids = (
-        links[["mandate_id", "action_id"]]
-        .drop_duplicates()
-        .sort_values(["mandate_id", "action_id"])
-        .groupby("mandate_id")["action_id"]
-        .agg(";".join)
-    )
+    ids = _joined_ids(links[["mandate_id", "action_id"]])
     out = mandates[["mandate_id", "implementer_id", "seq", "text", "cross_cutting"]].merge(
         counts, left_on="mandate_id", right_index=True, how="left"
     )
@@ -94,6 +88,17 @@ def mandate_status(mandates: pd.DataFrame, actions: pd.DataFrame, action_mandate
         [out["n_carried_out"] > 0, out["n_planned"] > 0], ["action_reported", "planned_only"], "no_action_reported"
     )
     return out.reset_index(drop=True)
+
+
+def _joined_ids(pairs: pd.DataFrame) -> pd.Series:
+    """``action_id``s per ``mandate_id``, sorted, joined with ";" (one reduceat, no per-group Python call)."""
+    pairs = pairs.drop_duplicates().sort_values(["mandate_id", "action_id"])
+    if pairs.empty:
+        return pd.Series(dtype=object)
+    keys = pairs["mandate_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    joined = np.add.reduceat((pairs["action_id"].astype(str) + ";").to_numpy(dtype=object), starts)
+    return pd.Series(joined, index=keys[starts]).str.slice(0, -1)
 
 
 def disputed_ids(data_quality: pd.DataFrame | None, table: str = "milestones") -> pd.Index:
