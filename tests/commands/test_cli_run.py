@@ -115,7 +115,9 @@ def test_out_that_is_the_data_folder_is_refused():
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under ``folder`` but the loader's cache (``.cache/``: derived, git-ignored, rebuilt at will)."""
+    files = (p for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(folder).parts)
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
 
 
 @pytest.mark.parametrize("bad", [("--implementer", "NOPE"), ("--lang", "xx"), ("--format", "pdf,docx")])

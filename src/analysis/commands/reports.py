@@ -1,9 +1,10 @@
 """Report commands: run (serve is in :mod:`analysis.commands.serve`).
 
 Every argument is checked before anything is written: a wrong option, an
-unknown implementer or an output folder that cannot be written (checked by
-:func:`analysis.store.outputs.check_output`) stops the command before the run
-keeps a data snapshot or creates a folder.
+unknown meeting, a missing Chromium for ``--format pdf`` or an output folder
+that cannot be written (checked by :func:`analysis.store.outputs.check_output`)
+stops the command before the run starts; the run itself checks the data and
+the implementers before it keeps a data snapshot or creates a folder.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def run(meeting, implementers, langs, formats, jobs, out, force, single_file, da
     out = check_output(out or config.REPORTS_DIR, None, layout=config.DataLayout.of(data, meetings_file))
     formats, chromium = _formats_and_browser(formats or FORMATS, asked=formats is not None)
     chosen = _resolve_meeting(meeting, data, meetings_file)
-    _check_implementers(implementers, data)  # loads the data: last, after the cheap checks
+    # run_meeting checks the rest (the data, the implementers) before it writes anything.
     opts = RunOptions(
         meeting=chosen,
         langs=langs or LANGS,
@@ -145,18 +146,6 @@ def _resolve_meeting(choice: str | None, data: Path | None, meetings_file: Path 
     layout = config.DataLayout.of(data, meetings_file)
     detail(f"meetings from {layout.meetings}")
     return resolve_meeting(load_meetings(layout.meetings), choice)
-
-
-def _check_implementers(implementers: tuple[str, ...], data: Path | None) -> None:
-    """Load (and so validate) the data, and check every ``--implementer`` names one of its implementers."""
-    from analysis.dataset.loading import load_dataset
-
-    ds = load_dataset(data)
-    detail(f"data {data or 'data/program'} (version {ds.version})")
-    known = set(ds.implementers["implementer_id"])
-    unknown = [i for i in implementers if i not in known]
-    if unknown:
-        raise UsageError(f"unknown implementer {unknown[0]!r}: use an implementer_id from implementers.csv")
 
 
 def _formats_and_browser(formats: tuple[str, ...], asked: bool) -> tuple[tuple[str, ...], str | None]:
