@@ -52,12 +52,22 @@ def test_titles_and_axes_follow_the_language():
     assert es.layout.xaxis.title.text == "Número de mandatos"
     assert [t.name for t in es.data] == ["acción informada", "solo prevista", "ninguna acción informada"]
     tl = charts.timeline_chart(_milestones(), "es", as_of="2007-04-15")
-    assert tl.layout.title.text == "Hitos en el tiempo" and tl.layout.xaxis.title.text == "Fecha"
+    assert tl.layout.title.text == "Hitos en el tiempo"
+    assert tl.layout.separators == ",."  # Babel's Spanish decimal and group symbols
+
+
+def test_legend_sits_above_the_plot_in_stacking_order():
+    matrix = pd.DataFrame(
+        {"implementer_id": ["A"], "action_reported": [1], "planned_only": [1], "no_action_reported": [1]}
+    )
+    fig = charts.coverage_chart(matrix, "en")
+    assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y >= 1  # above: never on an axis title
+    assert fig.layout.legend.traceorder == "normal"  # left to right as the stack
 
 
 def test_hover_text_and_labels_are_escaped_and_data_never_enters_a_template():
     fig = charts.bar_chart([XSS], [1.0], title=XSS, y_title="n", hover=[XSS])
-    assert fig.data[0].x == (ESCAPED,)
+    assert fig.data[0].y == (ESCAPED,)  # a long label: horizontal bars
     assert fig.data[0].customdata[0][0] == ESCAPED
     assert fig.layout.title.text == ESCAPED
     assert "alert" not in fig.data[0].hovertemplate
@@ -68,53 +78,85 @@ def test_hover_text_and_labels_are_escaped_and_data_never_enters_a_template():
     assert XSS not in json.dumps(tl.to_plotly_json(), default=str)
 
 
-def test_quarter_and_months_spans_are_translucent_with_fading_edges():
+def test_short_labels_stay_vertical_long_labels_turn_horizontal():
+    assert charts.bar_chart(["Ecuador", "Mexico"], [1, 2], title="t", y_title="n").data[0].orientation != "h"
+    long = charts.bar_chart(["Ecuador — presidential elections of 2006"], [1], title="t", y_title="n")
+    assert long.data[0].orientation == "h"
+
+
+def test_uncertain_periods_are_whiskers_and_known_spans_are_not():
     fig = charts.timeline_chart(_milestones(), "en", as_of="2007-04-15")
-    for mid in ("M-C1", "M-C5"):  # months, quarter
+    for mid in ("M-C1", "M-C5"):  # months, quarter: a whisker with two caps, no bar
         shapes = _shapes(fig, mid)
-        core = [s for s in shapes if s.name.endswith(":core")]
-        edges = [s for s in shapes if s.name.endswith(":edge")]
-        assert len(core) == 1 and 0 < core[0].opacity < 1
-        assert len(edges) == 2 * len(charts.FUZZY_EDGE_OPACITIES)  # both ends fade
-        assert all(e.opacity < core[0].opacity for e in edges)
-        assert len({e.opacity for e in edges}) == len(charts.FUZZY_EDGE_OPACITIES)  # a gradient, not one step
-        # the whole drawn span stays inside the period: no false precision outside it
+        assert sorted(s.name.split(":")[1] for s in shapes) == ["cap", "cap", "whisker"]
         xs = [pd.Timestamp(v) for s in shapes for v in (s.x0, s.x1)]
         assert min(xs) >= pd.Timestamp(_milestones().set_index("milestone_id").loc[mid, "start"])
+    exact = _shapes(fig, "M-C2")
+    assert [s.name for s in exact] == ["M-C2:exact"] and exact[0].opacity == 1.0
 
 
-def test_exact_dates_are_solid():
-    shapes = _shapes(charts.timeline_chart(_milestones(), "en"), "M-C2")
-    assert len(shapes) == 1 and shapes[0].opacity == 1.0 and shapes[0].name == "M-C2:exact"
+def test_rows_are_labelled_with_short_descriptions():
+    fig = charts.timeline_chart(_milestones(), "en")
+    assert "workshop" in fig.layout.yaxis.ticktext
+    assert all(len(t) <= charts.timeline.LABEL_WIDTH + 10 for t in fig.layout.yaxis.ticktext)
 
 
-def test_recurring_is_marked_and_open_ended_fades_one_side():
+def test_status_colours_are_opaque_with_3_to_1_contrast():
+    def luminance(hex_):
+        rgb = [int(hex_[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    for color in [*charts.MILESTONE_COLORS.values(), *charts.MANDATE_COLORS.values()]:
+        assert (1.05) / (luminance(color) + 0.05) >= 3, color
+
+
+def test_recurring_is_marked_and_open_ended_has_one_cap():
     fig = charts.timeline_chart(_milestones(), "en")
     assert any(a.text == "↻" and a.name == "M-C3:recurring" for a in fig.layout.annotations)
-    edges = [s for s in _shapes(fig, "M-C6") if s.name.endswith(":edge")]
-    assert len(edges) == len(charts.FUZZY_EDGE_OPACITIES)  # "by March 2007": only the unknown start fades
+    caps = [s for s in _shapes(fig, "M-C6") if s.name.endswith(":cap")]
+    assert len(caps) == 1  # "by March 2007": only the known end is capped
+
+
+def test_range_is_fitted_to_the_data():
+    fig = charts.timeline_chart(_milestones(), "en")
+    lo, hi = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert pd.Timestamp("2005-11-01") < lo < pd.Timestamp("2006-01-01")
+    assert pd.Timestamp("2007-06-30") < hi < pd.Timestamp("2007-09-01")
 
 
 def test_unknown_periods_are_not_drawn():
     fig = charts.timeline_chart(_milestones(), "en")
     assert _shapes(fig, "M-C4") == []
-    assert "M-C4" not in fig.layout.yaxis.ticktext
+    assert "unknown date" not in fig.layout.yaxis.ticktext
 
 
-def test_missing_value_gets_no_bar_and_a_not_reported_note():
+def test_missing_value_gets_no_bar_and_one_not_reported_note():
     fig = charts.bar_chart(["ECU", "HND"], [float("nan"), 4541], title="t", y_title="n", lang="es")
     assert fig.data[0].y[0] is None and fig.data[0].y[1] == 4541
     assert [a.text for a in fig.layout.annotations] == ["no informado"]
-    assert fig.data[0].text == ("no informado", "4.541")
+    assert fig.data[0].text == ("", "4.541")  # one label per value: the gap is named once
+    turnout = charts.bar_chart(["ECU"], [float("nan")], title="t", y_title="n", missing="no se puede calcular")
+    assert [a.text for a in turnout.layout.annotations] == ["no se puede calcular"]
 
 
-def test_chart_html_is_offline_and_marked_for_the_renderer():
-    out = charts.chart_html(charts.timeline_chart(_milestones(), "en"))
+def test_chart_html_is_offline_and_an_accessible_figure():
+    out = charts.chart_html(charts.timeline_chart(_milestones(), "es"))
     assert "<script src" not in out.lower() and "cdn" not in out.lower()
     assert 'class="oas-chart plotly-graph-div"' in out
-    assert out.startswith(charts.CHART_MARKER + '<div class="oas-block">')
+    assert out.startswith(charts.CHART_MARKER + '<figure class="oas-block oas-figure"')
+    assert 'aria-label="Hitos en el tiempo"' in out and "<figcaption>Hitos en el tiempo: 5." in out
+    assert "Plotly.register(" in out and '"locale": "es"' in out and "enero" in out  # dates in Spanish, offline
     assert "Plotly.newPlot" in out and '"displayModeBar": false' in out.replace('":false', '": false')
     assert XSS not in out
+
+
+def test_shapes_and_notes_are_set_once_not_per_item():
+    import inspect
+
+    for module in (charts.bars, charts.timeline):
+        source = inspect.getsource(module)
+        assert "add_shape(" not in source and "add_annotation(" not in source
 
 
 def test_show_emits_plotly_mimetype_and_html_in_one_bundle():

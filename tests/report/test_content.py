@@ -189,12 +189,14 @@ def test_rows_are_cited_and_sources_listed(data, no_meetings):
 
 def test_spanish_headings(data, no_meetings):
     rep = report(data, no_meetings, lang="es")
-    assert '<h2 id="mandates">Mandatos</h2>' in rc.mandates_section(rep)
-    assert "Cronograma de hitos" in rc.timeline_section(rep)
+    assert '<h2 id="mandates">1. Mandatos</h2>' in rc.mandates_section(rep)
+    assert '<h2 id="timeline">2. Cronograma de hitos</h2>' in rc.timeline_section(rep)  # numbered in order
     assert "Hitos vencidos o en curso" in rc.due_section(rep)
     assert "vencido" in rc.due_section(rep)
     title = rc.title_section(rep, "report.implementer.title", name="Comisión")
-    assert title.startswith('<h1 id="title">Informe por responsable: Comisión</h1>')
+    assert (
+        'aria-label="Informe por responsable: Comisión"' in title and "<h1" not in title
+    )  # one title block: the page's
     assert "en inglés" in title  # the Work Plan's own text stays as written
 
 
@@ -254,3 +256,40 @@ def test_one_source_link_per_distinct_source_in_the_voting_table(tmp_path):
         links = re.findall(r'href="#source-(\d+)"', row)
         assert len(links) == len(set(links)), row
     assert any("Honduras" in r and re.search(r'href="#source-\d+"', r) for r in rows)
+
+
+def test_citations_are_numbered_once_in_constant_time(data, no_meetings):
+    rep = report(data, no_meetings)
+    assert [rep.cite("I", str(i)) for i in range(3)] == [1, 2, 3]
+    assert rep.cite("I", "1") == 2 and isinstance(rep.sources, dict)
+
+
+def test_executive_summary_has_three_to_five_sentences_in_the_language(data, no_meetings):
+    for lang in ("en", "es", "fr", "pt"):
+        rep = report(data, no_meetings, lang=lang)
+        sentences = rc.executive_summary(rep)
+        assert 3 <= len(sentences) <= 5
+    es = " ".join(rc.executive_summary(report(data, no_meetings, lang="es")))
+    assert "mandatos" in es and "hitos" in es
+
+
+def test_share_without_denominator_is_not_applicable(data, no_meetings):
+    from analysis.report.sections.front import share_text
+
+    rep = report(data, no_meetings, lang="es")
+    assert share_text(rep, 0, 0) == "No corresponde"
+    assert share_text(rep, 1, 3) == "33,3\u00a0%"
+
+
+def test_annex_headings_get_letters_after_numbered_sections(data, no_meetings):
+    rep = report(data, no_meetings)
+    rc.mandates_section(rep)
+    assert '<h2 id="glossary">Annex A. Glossary of statuses</h2>' in rc.glossary_section(rep)
+    assert "Annex B. Sources" in rc.sources_section(rep)
+
+
+def test_assigned_activity_is_quoted_with_the_unofficial_translation_marked(data, no_meetings):
+    es = rc.mandates_section(report(data, no_meetings, lang="es"))
+    fr = rc.mandates_section(report(data, no_meetings, lang="fr"))
+    assert '<q lang="en">' in es and '<q lang="en">' in fr
+    assert "Traducción no oficial" not in fr

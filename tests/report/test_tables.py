@@ -6,6 +6,7 @@ from analysis.report.tables import (
     Html,
     block,
     bullets,
+    drop_blank_columns,
     escape,
     heading,
     html_table,
@@ -41,9 +42,9 @@ def test_formatter_results_are_escaped_unless_wrapped():
 
 def test_numbers_follow_the_language_and_missing_is_not_reported():
     frame = pd.DataFrame({"n": [141407.0, float("nan")]})
-    assert "<td>141.407</td>" in html_table(frame, "es")
-    assert "<td>141,407</td>" in html_table(frame, "en")
-    assert "<td>no informado</td>" in html_table(frame, "es")
+    assert '<td class="num" style="text-align:right">141.407</td>' in html_table(frame, "es")
+    assert '<td class="num" style="text-align:right">141,407</td>' in html_table(frame, "en")
+    assert '<td class="num" style="text-align:right">no informado</td>' in html_table(frame, "es")
 
 
 def test_dates_and_booleans_follow_the_language():
@@ -54,7 +55,7 @@ def test_dates_and_booleans_follow_the_language():
 
 def test_labels_replace_headers_escaped():
     out = html_table(pd.DataFrame({"a": [1]}), labels={"a": "<Estado>"})
-    assert "<th>&lt;Estado&gt;</th>" in out
+    assert '<th scope="col">&lt;Estado&gt;</th>' in out
 
 
 def test_tables_are_wrapped_in_a_block_for_print():
@@ -89,6 +90,28 @@ def test_markdown_table_escapes_markup_and_markdown():
 def test_snapshot_of_a_small_table():
     out = html_table(pd.DataFrame({"id": ["A-1"], "n": [1234]}), "es", labels={"n": "Número"})
     assert out == (
-        '<div class="oas-block"><table class="oas-table"><thead><tr><th>id</th><th>Número</th></tr></thead>'
-        "<tbody><tr><td>A-1</td><td>1.234</td></tr></tbody></table></div>"
+        '<div class="oas-block"><table class="oas-table"><thead><tr><th scope="col">id</th><th scope="col">Número</th></tr></thead>'
+        '<tbody><tr><td>A-1</td><td class="num" style="text-align:right">1.234</td></tr></tbody></table></div>'
     )
+
+
+def test_urls_become_links_that_can_break():
+    out = html_table(pd.DataFrame({"e": ["See https://www.oas.org/es/a_b.pdf."]}))
+    assert '<a href="https://www.oas.org/es/a_b.pdf">' in out
+    assert "<wbr>" in out and out.count("<a ") == 1
+
+
+def test_blank_columns_are_dropped_and_named():
+    frame = pd.DataFrame({"a": ["x", "y"], "b": ["", None], "c": ["", "z"]})
+    kept, dropped = drop_blank_columns(frame)
+    assert list(kept.columns) == ["a", "c"] and dropped == ["b"]
+
+
+def test_fixed_layout_with_a_wide_column():
+    out = html_table(pd.DataFrame({"id": ["A"], "description": ["long"]}), widths={"id": 10, "description": 90})
+    assert "table-layout:fixed" in out and '<col style="width:90%">' in out
+
+
+def test_key_figures_are_tiles_with_value_and_label():
+    out = key_figures([("Mandates", "12"), ("<b>", "3")])
+    assert out.count('class="oas-tile"') == 2 and "&lt;b&gt;" in out

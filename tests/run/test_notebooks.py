@@ -6,6 +6,7 @@ fixture instead (tests/fixtures/content/dataset.py) so the notebooks are still
 exercised.
 """
 
+import html as html_module
 import importlib.util
 import re
 from pathlib import Path
@@ -106,6 +107,13 @@ def _check_offline_charts(html):
     assert "<script src" not in html.lower() and "cdn." not in html.lower()
 
 
+def _heading(html: str, text: str) -> bool:
+    """A numbered section ("3. Key figures") or an annex ("Annex A. Sources") heading."""
+    return (
+        re.search(r">(\d+\.|Annex [A-Z]\.|Anexo [A-Z]\.|Annexe [A-Z]\.) " + re.escape(text) + "</h2>", html) is not None
+    )
+
+
 @pytest.mark.slow
 def test_implementer_report_in_english(tmp_path, data_path):
     html = _html(
@@ -114,6 +122,8 @@ def test_implementer_report_in_english(tmp_path, data_path):
         )
     )
     for h in (
+        "Summary",
+        "Reporting period",
         "Key figures",
         "Mandates",
         "Actions carried out",
@@ -121,12 +131,14 @@ def test_implementer_report_in_english(tmp_path, data_path):
         "Milestone timeline",
         "Milestones overdue or due",
         "Indicators",
-        "Data-quality notes",
         "Changes since the last meeting",
+        "Glossary of statuses",
+        "Data-quality notes",
         "Sources",
     ):
-        assert f">{h}</h2>" in html, h
-    assert '<h1 id="title">Implementer report: Inter-American Commission on Human Rights</h1>' in html
+        assert _heading(html, h), h
+    assert "<h1" not in html  # one title block: the page header's
+    assert 'class="oas-tile"' in html and "<figcaption>" in html
     _check_offline_charts(html)
 
 
@@ -134,6 +146,7 @@ def test_implementer_report_in_english(tmp_path, data_path):
 def test_implementer_report_in_spanish(tmp_path, data_path):
     html = _html(_execute(tmp_path, "implementer_report", implementer="IACHR", lang="es", data_path=data_path))
     for h in (
+        "Resumen",
         "Cifras clave",
         "Mandatos",
         "Acciones realizadas",
@@ -145,9 +158,20 @@ def test_implementer_report_in_spanish(tmp_path, data_path):
         "Cambios desde la última reunión",
         "Fuentes",
     ):
-        assert f">{h}</h2>" in html, h
+        assert _heading(html, h), h
     assert "Key figures" not in html and ">Mandates<" not in html
-    assert "se cita tal como fue escrito, en inglés" in html
+    assert "Traducción no oficial" in html or "text_es_unofficial" not in load_dataset(data_path or None).mandates
+    _check_offline_charts(html)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "lang, heading, note", [("fr", "Chiffres clés", "en anglais"), ("pt", "Números principais", "em inglês")]
+)
+def test_french_and_portuguese_reports_say_the_data_text_is_english(tmp_path, data_path, lang, heading, note):
+    html = _html(_execute(tmp_path, "implementer_report", implementer="IACHR", lang=lang, data_path=data_path))
+    assert _heading(html, heading)
+    assert html.count(note) >= 1  # one visible sentence says the secretariat's text is shown in English
     _check_offline_charts(html)
 
 
@@ -155,13 +179,14 @@ def test_implementer_report_in_spanish(tmp_path, data_path):
 def test_overview_in_spanish_and_voting_abroad_in_english(tmp_path, data_path):
     overview = _html(_execute(tmp_path, "program_overview", lang="es", data_path=data_path))
     for h in ("Cobertura de los mandatos", "Cronograma de hitos", "Estado de los informes", "Indicadores clave"):
-        assert f">{h}</h2>" in overview, h
+        assert _heading(overview, h), h
     assert "Responsables que no han informado nada" in overview
     _check_offline_charts(overview)
     voting = _html(_execute(tmp_path, "absentee_voting", lang="en", data_path=data_path))
     assert "141,407" in voting and "Honduras" in voting and "Ecuador" in voting
     assert "44.3%" in voting  # 4,541 / 10,260, computed by measures.derived_indicators
     assert "not reported" in voting  # Ecuador's votes cast are not in the document
+    assert "cannot be computed" in voting  # so Ecuador's turnout cannot be computed
     _check_offline_charts(voting)
 
 
@@ -176,3 +201,35 @@ def test_backslash_quote_params_are_data_not_code(tmp_path, data_path):
     assert err.value.ename == "UnknownImplementerError"
     assert "unknown implementer 'x" in err.value.evalue and "known: IACHR" in err.value.evalue
     assert not sentinel.exists()
+
+
+# English and Spanish function words (words both languages use, such as "a" and "no", are left out).
+ENGLISH_WORDS = set(
+    "the of and to in is for on that by with as at from this be are or it an was were has have which its".split()
+)
+SPANISH_WORDS = set("de la el en y que los las del por con para un una se al es su sus lo como".split())
+
+
+def english_share(html: str) -> float:
+    """Share of English among the function words of ``html``'s text, outside the sources annex."""
+    body = html.split('class="oas-sources"')[0]
+    body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", body, flags=re.S)
+    words = re.findall(r"[a-záéíóúñü]+", html_module.unescape(re.sub(r"<[^>]+>", " ", body)).lower())
+    english = sum(w in ENGLISH_WORDS for w in words)
+    spanish = sum(w in SPANISH_WORDS for w in words)
+    return english / max(1, english + spanish)
+
+
+def test_english_share_counts_function_words():
+    assert english_share("<p>the report of the Commission</p>") == 1.0
+    assert english_share("<p>el informe de la Comisión</p>") == 0.0
+    assert english_share('<p>el informe de la</p><ol class="oas-sources"><li>the of and</li></ol>') == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name, implementer", [("implementer_report", "IACHR"), ("program_overview", ""), ("absentee_voting", "")]
+)
+def test_spanish_reports_are_spanish_outside_the_sources_annex(tmp_path, data_path, name, implementer):
+    html = _html(_execute(tmp_path, name, implementer=implementer, lang="es", data_path=data_path))
+    assert english_share(html) < 0.10

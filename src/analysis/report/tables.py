@@ -6,7 +6,7 @@ HTML-escaped; markup passes through only when wrapped in :class:`Html`
 report language, missing values read "not reported", never 0.
 
 >>> str(html_table(pd.DataFrame({"a": ["<script>x</script>"]})))
-'<div class="oas-block"><table class="oas-table"><thead><tr><th>a</th></tr></thead><tbody><tr><td>&lt;script&gt;x&lt;/script&gt;</td></tr></tbody></table></div>'
+'<div class="oas-block"><table class="oas-table"><thead><tr><th scope="col">a</th></tr></thead><tbody><tr><td>&lt;script&gt;x&lt;/script&gt;</td></tr></tbody></table></div>'
 >>> str(html_table(pd.DataFrame({"a": [Html("<b>ok</b>")]}))).count("<b>ok</b>")
 1
 """
@@ -97,6 +97,46 @@ def section(*parts) -> Html:
     return join(parts)
 
 
+_URL_RE = re.compile(r"https?://[^\s<>\"]+")
+_BREAK_AFTER = re.compile(r"([/.?&=_-])")
+
+
+def link_urls(text: str) -> Html:
+    """``text`` escaped, with every URL made a link whose visible text may break after / . ? & = _ -."""
+    out, pos = [], 0
+    for m in _URL_RE.finditer(text):
+        url = m.group(0).rstrip(".,;)")
+        out.append(escape(text[pos : m.start()]))
+        shown = _BREAK_AFTER.sub(r"\1<wbr>", str(escape(url)))
+        out.append(Html(f'<a href="{escape(url)}">{shown}</a>'))
+        pos = m.start() + len(url)
+    out.append(escape(text[pos:]))
+    return join(out)
+
+
+def is_number(value) -> bool:
+    """True for ints, floats and numpy numbers (not booleans): cells to right-align."""
+    if isinstance(value, bool) or isinstance(value, Html):
+        return False
+    if type(value).__module__ == "numpy" and hasattr(value, "dtype"):
+        return value.dtype.kind in "iuf"
+    return isinstance(value, (int, float))
+
+
+def drop_blank_columns(frame: pd.DataFrame, keep: Iterable[str] = ()) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` without the columns that are empty on every row (names of the dropped ones second)."""
+    keep = set(keep)
+    dropped = [
+        c
+        for c in frame.columns
+        if c not in keep
+        and frame[c]
+        .map(lambda v: v is None or (not isinstance(v, Html) and str(v).strip() in ("", "nan", "<NA>", "NaT")))
+        .all()
+    ]
+    return frame.drop(columns=dropped), dropped
+
+
 def format_cell(value, lang: str = "en") -> Html:
     """One cell as escaped HTML, numbers and dates in the report language."""
     if isinstance(value, Html):
@@ -118,6 +158,8 @@ def format_cell(value, lang: str = "en") -> Html:
         except (TypeError, ValueError):
             pass
         return format_cell(value.item(), lang)
+    if "://" in str(value):
+        return link_urls(str(value))
     return escape(value)
 
 
@@ -127,6 +169,7 @@ def html_table(
     labels: Mapping[str, str] | None = None,
     formatters: Mapping[str, Callable[[object], object]] | None = None,
     caption=None,
+    widths: Mapping[str, int] | None = None,
 ) -> Html:
     """Render ``frame`` as an escaped HTML table in an ``oas-block`` div.
 
@@ -143,30 +186,49 @@ def html_table(
         unless it is :class:`Html`.
     caption
         Optional caption (escaped unless :class:`Html`).
+    widths
+        Column name -> share of the width in percent; given, the table has a
+        fixed layout (a wide description column, the rest narrow).
     """
     labels = labels or {}
     formatters = formatters or {}
     cols = list(frame.columns)
-    head = "".join(f"<th>{escape(labels.get(c, c))}</th>" for c in cols)
+    head = "".join(f'<th scope="col">{escape(labels.get(c, c) or c)}</th>' for c in cols)
     rows = []
     for rec in frame.itertuples(index=False, name=None):
         cells = []
         for c, v in zip(cols, rec):
             if c in formatters:
                 v = formatters[c](v)
-            cells.append(f"<td>{format_cell(v, lang)}</td>")
+            num = ' class="num" style="text-align:right"' if is_number(v) else ""
+            cells.append(f"<td{num}>{format_cell(v, lang)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption is not None else ""
+    group, style = "", ""
+    if widths:
+        group = (
+            "<colgroup>" + "".join(f'<col style="width:{int(widths.get(c, 0)) or ""}%">' for c in cols) + "</colgroup>"
+        )
+        group = group.replace('width:%"', 'width:auto"')
+        style = ' style="table-layout:fixed;width:100%"'
     return Html(
-        f'<div class="oas-block"><table class="oas-table">{cap}<thead><tr>{head}</tr></thead>'
+        f'<div class="oas-block"><table class="oas-table"{style}>{cap}{group}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
+_TILES = "display:flex;flex-wrap:wrap;gap:.5rem;margin:.6rem 0;padding:0;list-style:none"
+_TILE = "border:1px solid #d5dbe2;border-top:3px solid #0b4f8a;padding:.4rem .6rem;min-width:9.5rem;flex:1 1 9.5rem"
+
+
 def key_figures(items: Iterable[tuple[str, str]]) -> Html:
-    """A two-column definition table of (label, formatted value) pairs, escaped."""
-    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in items)
-    return Html(f'<div class="oas-block"><table class="oas-table oas-key-figures"><tbody>{rows}</tbody></table></div>')
+    """Key figures as tiles: a big value over its label (escaped), in a list so screen readers count them."""
+    tiles = "".join(
+        f'<li class="oas-tile" style="{_TILE}"><span class="oas-tile-value" style="display:block;font-size:1.5em;'
+        f'font-weight:bold;color:#0b4f8a">{escape(v)}</span><span class="oas-tile-label">{escape(k)}</span></li>'
+        for k, v in items
+    )
+    return Html(f'<div class="oas-block"><ul class="oas-tiles" style="{_TILES}">{tiles}</ul></div>')
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -183,7 +245,8 @@ def markdown_table(frame: pd.DataFrame, lang: str = "en", labels: Mapping[str, s
     cols = list(frame.columns)
 
     def cell(v):
-        return markdown_escape(html.unescape(str(format_cell(v, lang)))).replace("\n", " ")
+        text = v if isinstance(v, str) and not isinstance(v, Html) else html.unescape(str(format_cell(v, lang)))
+        return markdown_escape(text).replace("\n", " ")
 
     lines = ["| " + " | ".join(markdown_escape(labels.get(c, c)) for c in cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(cell(v) for v in rec) + " |" for rec in frame.itertuples(index=False, name=None)]

@@ -1,0 +1,180 @@
+"""Bar charts: one value per category (horizontal when labels are long), and stacked counts per implementer.
+
+Every string from the data is escaped before it reaches a figure, and data
+never goes into a ``hovertemplate`` format string: hover text travels in
+``customdata`` and the template only refers to it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import i18n
+from analysis.measures import MANDATE_STATUSES
+from analysis.report.charts.display import describe, esc, layout
+
+MANDATE_COLORS = {"action_reported": "#2e7d32", "planned_only": "#9a6700", "no_action_reported": "#c62828"}
+ACTION_COLORS = {"carried_out": "#2e7d32", "planned": "#9a6700"}
+LONG_LABEL = 14  # characters: longer category labels turn the bars horizontal
+ROW_HEIGHT = 34  # pixels per bar in a horizontal chart
+
+
+def _value_text(v, lang: str, percent: bool) -> str:
+    return i18n.fmt_percent(v, lang) if percent else i18n.fmt_number(v, lang)
+
+
+def bar_chart(
+    categories,
+    values,
+    *,
+    title: str,
+    y_title: str,
+    x_title: str = "",
+    lang: str = "en",
+    percent: bool = False,
+    hover=None,
+    color: str = "#1565c0",
+    height: int | None = None,
+    missing: str | None = None,
+) -> go.Figure:
+    """Bars with one value label each; a missing value gets no bar and one note ("not reported", or ``missing``).
+
+    Horizontal when a category label is long (it is read, not rotated).
+    ``categories`` and ``hover`` are data: they are escaped here. ``y_title``
+    names the value axis, ``x_title`` the categories.
+    """
+    cats = [esc(c) for c in categories]
+    vals = [None if v is None or pd.isna(v) else float(v) for v in values]
+    gap = esc(missing or i18n.t("label.not_reported", lang))
+    shown = [_value_text(v, lang, percent) if v is not None else "" for v in vals]
+    hov = [esc(h) for h in (hover if hover is not None else categories)]
+    horizontal = any(len(str(c)) > LONG_LABEL for c in categories) or len(cats) > 8
+    bar = go.Bar(
+        marker_color=color,
+        text=shown,
+        textposition="outside",
+        cliponaxis=False,
+        customdata=[[h, s or gap] for h, s in zip(hov, shown)],
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        showlegend=False,
+        **({"y": cats, "x": vals, "orientation": "h"} if horizontal else {"x": cats, "y": vals}),
+    )
+    fig = go.Figure(bar)
+    # One note per missing value, set once (never a shape or annotation per item in a loop).
+    notes = [
+        {"x": 0, "y": c, "xanchor": "left", "text": gap, "showarrow": False, "font": {"color": "#595959"}}
+        if horizontal
+        else {"x": c, "y": 0, "yanchor": "bottom", "text": gap, "showarrow": False, "font": {"color": "#595959"}}
+        for c, v in zip(cats, vals)
+        if v is None
+    ]
+    top = max([v for v in vals if v is not None], default=1.0) or 1.0
+    if horizontal:
+        layout(fig, title, y_title, x_title, height or max(200, 110 + ROW_HEIGHT * len(cats)), lang)
+        fig.update_yaxes(autorange="reversed", automargin=True)
+        value_axis = fig.update_xaxes
+    else:
+        layout(fig, title, x_title, y_title, height or 360, lang)
+        value_axis = fig.update_yaxes
+    value_axis(range=[0, top * 1.25], rangemode="tozero", **({"tickformat": ".0%"} if percent else {}))
+    fig.update_layout(annotations=notes)
+    pairs = [f"{c}: {s or gap}" for c, s in zip(categories, shown)]
+    return describe(fig, f"{title}. " + "; ".join(pairs) + ".")
+
+
+def _stacked(
+    rows: pd.DataFrame,
+    y: str,
+    series: dict[str, str],
+    labels: dict[str, str],
+    *,
+    title: str,
+    x_title: str,
+    lang: str,
+    hover_col: str | None,
+) -> go.Figure:
+    """Horizontal stacked bars; the legend (above) lists the series in stacking order, left to right."""
+    fig = go.Figure()
+    ys = [esc(v) for v in rows[y]]
+    names = [esc(v) for v in (rows[hover_col] if hover_col else rows[y])]
+    for col, color in series.items():
+        fig.add_trace(
+            go.Bar(
+                y=ys,
+                x=rows[col].astype(float).tolist(),
+                orientation="h",
+                name=esc(labels[col]),
+                marker_color=color,
+                customdata=[[n, esc(labels[col])] for n in names],
+                hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{x}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    layout(fig, title, x_title, "", max(240, 120 + 24 * len(rows)), lang)
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    totals = rows[list(series)].sum()
+    summary = "; ".join(f"{labels[c]}: {i18n.fmt_number(totals[c], lang)}" for c in series)
+    return describe(fig, f"{title}. {i18n.t('label.total', lang)}: {summary}.")
+
+
+def coverage_chart(matrix: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Stacked bars of mandates by status per implementer.
+
+    ``matrix`` has ``implementer_id``, optional ``name``, and one count column
+    per mandate status (as :func:`analysis.report.content.coverage_matrix` returns).
+    """
+    labels = {s: i18n.label("mandate_status", s, lang) for s in MANDATE_STATUSES}
+    return _stacked(
+        matrix,
+        "implementer_id",
+        {s: MANDATE_COLORS[s] for s in MANDATE_STATUSES},
+        labels,
+        title=i18n.t("chart.coverage.title", lang),
+        x_title=i18n.t("chart.coverage.x", lang),
+        lang=lang,
+        hover_col="name" if "name" in matrix else None,
+    )
+
+
+def reporting_chart(counts: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Stacked bars of actions carried out and planned per implementer."""
+    labels = {
+        "actions_carried_out": i18n.t("label.actions_carried_out", lang),
+        "actions_planned": i18n.t("label.actions_planned", lang),
+    }
+    return _stacked(
+        counts,
+        "implementer_id",
+        {"actions_carried_out": ACTION_COLORS["carried_out"], "actions_planned": ACTION_COLORS["planned"]},
+        labels,
+        title=i18n.t("chart.reporting.title", lang),
+        x_title=i18n.t("chart.reporting.x", lang),
+        lang=lang,
+        hover_col="name" if "name" in counts else ("name_en" if "name_en" in counts else None),
+    )
+
+
+def mandate_status_chart(statuses: pd.DataFrame, lang: str = "en", title: str | None = None) -> go.Figure:
+    """Horizontal bars of how many mandates have each status (``statuses`` has a ``status`` column)."""
+    counts = statuses["status"].value_counts()
+    cats = [i18n.label("mandate_status", s, lang) for s in MANDATE_STATUSES]
+    vals = [int(counts.get(s, 0)) for s in MANDATE_STATUSES]
+    title = title or i18n.t("chart.mandates.title", lang)
+    fig = go.Figure(
+        go.Bar(
+            y=[esc(c) for c in cats],
+            x=vals,
+            orientation="h",
+            marker_color=[MANDATE_COLORS[s] for s in MANDATE_STATUSES],
+            text=[i18n.fmt_number(v, lang) for v in vals],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    layout(fig, title, i18n.t("label.count", lang), "", height=220, lang=lang)
+    fig.update_xaxes(rangemode="tozero", dtick=1, range=[0, max(vals + [1]) * 1.2])
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return describe(fig, f"{title}. " + "; ".join(f"{c}: {v}" for c, v in zip(cats, vals)) + ".")

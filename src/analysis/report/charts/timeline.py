@@ -1,0 +1,286 @@
+"""The milestone timeline: known dates as solid bars, uncertain ones as whiskers, grouped by implementer.
+
+A milestone with exact dates (precision ``day``/``days``) is a solid bar over
+its days. One known only to a month, quarter, semester or year is a whisker:
+a thin line with end caps over the period in which it falls, with a hollow
+marker in the middle; the whisker is never used for a known span. A recurring
+milestone is drawn from its first date to the edge as a dotted line marked ↻;
+"by X" shows a whisker ending at X. Shapes and annotations are collected and
+set once (adding them one by one is quadratic in plotly).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import i18n
+from analysis.common.dates import as_date
+from analysis.measures import MILESTONE_STATUSES
+from analysis.report.charts.display import describe, esc, layout
+
+# Opaque status colours, each at least 3:1 against white.
+MILESTONE_COLORS = {
+    "met": "#2e7d32",
+    "missed": "#c62828",
+    "past_unreported": "#b34700",
+    "in_progress": "#1565c0",
+    "not_yet_due": "#6a1b9a",
+    "undetermined": "#616161",
+}
+EXACT_PRECISIONS = ("day", "days")
+OPEN_SPAN_DAYS = 120  # how far back a "by X" whisker reaches
+LABEL_WIDTH = 44  # characters of a row label
+HOVER_WIDTH = 48  # characters per hover line
+
+
+def short_label(text: str, width: int = LABEL_WIDTH) -> str:
+    """``text`` cut to ``width`` characters at a word, with an ellipsis."""
+    return textwrap.shorten(" ".join(str(text).split()), width=width, placeholder="…") or str(text)[:width]
+
+
+def _wrap(text: str) -> str:
+    return "<br>".join(esc(line) for line in textwrap.wrap(str(text), HOVER_WIDTH)) or esc(text)
+
+
+def _line(shapes: list, x0, x1, y0, y1, color, name, width=2, dash=None):
+    shapes.append(
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "y",
+            "x0": x0,
+            "x1": x1,
+            "y0": y0,
+            "y1": y1,
+            "name": name,
+            "line": {"color": color, "width": width, **({"dash": dash} if dash else {})},
+        }
+    )
+
+
+def _whisker(shapes: list, start, end, y, color, name, caps=(True, True), dash=None):
+    """The uncertain-date cue: a thin line over the period, with end caps where the bound is known."""
+    _line(shapes, start, end, y, y, color, f"{name}:whisker", dash=dash)
+    for known, x in zip(caps, (start, end)):
+        if known:
+            _line(shapes, x, x, y - 0.25, y + 0.25, color, f"{name}:cap")
+
+
+def _bar(shapes: list, start, end, y, color, name):
+    shapes.append(
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "y",
+            "x0": start,
+            "x1": end,
+            "y0": y - 0.3,
+            "y1": y + 0.3,
+            "fillcolor": color,
+            "opacity": 1.0,
+            "line": {"width": 0},
+            "name": f"{name}:exact",
+        }
+    )
+
+
+def _draw(r, i: int, color: str, hi: dt.date, shapes: list, notes: list) -> tuple[dt.date, bool]:
+    """Draw one milestone; return where its marker goes and whether the marker is hollow (uncertain)."""
+    start, end = as_date(r.start), as_date(r.end)
+    name = str(r.milestone_id)
+    recurring = bool(r.recurring) if pd.notna(r.recurring) else False
+    if recurring and (start or end):
+        first = start or end
+        _whisker(shapes, first, max(hi, first), i, color, name, caps=(True, False), dash="dot")
+        notes.append(
+            {
+                "x": first,
+                "y": i,
+                "text": "↻",
+                "showarrow": False,
+                "xanchor": "right",
+                "xshift": -3,
+                "font": {"size": 15, "color": color},
+                "name": f"{name}:recurring",
+            }
+        )
+        return first, False
+    if start and end and str(r.precision or "") in EXACT_PRECISIONS:
+        _bar(shapes, start, end + dt.timedelta(days=1), i, color, name)
+        return start + (end - start) / 2, False
+    if start and end:
+        _whisker(shapes, start, end + dt.timedelta(days=1), i, color, name)
+        return start + (end - start) / 2, True
+    if start:  # "since X": known start only
+        _whisker(shapes, start, start + dt.timedelta(days=OPEN_SPAN_DAYS), i, color, name, caps=(True, False))
+        return start, True
+    _whisker(shapes, end - dt.timedelta(days=OPEN_SPAN_DAYS), end, i, color, name, caps=(False, True))
+    return end, True
+
+
+def _order(milestones: pd.DataFrame) -> pd.DataFrame:
+    rows = milestones[milestones["start"].notna() | milestones["end"].notna()].copy()
+    if "implementer_id" not in rows:
+        rows["implementer_id"] = ""
+    rows["_first"] = pd.to_datetime(rows["start"]).fillna(pd.to_datetime(rows["end"]))
+    return rows.sort_values(["implementer_id", "_first", "milestone_id"]).reset_index(drop=True)
+
+
+def _bounds(rows: pd.DataFrame, as_of_d) -> tuple[pd.Timestamp, pd.Timestamp, bool]:
+    """The data's date range (plus the as-of date when it is near), and whether the as-of date is far."""
+    dates = [*pd.to_datetime(rows["start"]).dropna(), *pd.to_datetime(rows["end"]).dropna()]
+    lo, hi = min(dates), max(dates)
+    if as_of_d is None:
+        return lo, hi, False
+    day = pd.Timestamp(as_of_d)
+    far = not (lo - pd.Timedelta(days=365) <= day <= hi + pd.Timedelta(days=365))
+    return (lo, hi, True) if far else (min(lo, day), max(hi, day), False)
+
+
+def _as_of(fig_shapes: list, notes: list, as_of_d, far: bool, lo, hi, lang: str) -> None:
+    label = esc(i18n.t("chart.timeline.as_of", lang, date=i18n.fmt_date(as_of_d, lang)))
+    if not far:
+        fig_shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": as_of_d,
+                "x1": as_of_d,
+                "y0": 0,
+                "y1": 1,
+                "line": {"dash": "dash", "color": "#212121", "width": 1},
+                "name": "as_of",
+            }
+        )
+        notes.append(
+            {
+                "x": as_of_d,
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "top",
+                "xanchor": "left",
+                "xshift": 3,
+                "showarrow": False,
+                "text": label,
+                "bgcolor": "rgba(255,255,255,0.85)",
+                "name": "as_of_label",
+            }
+        )
+        return
+    day = pd.Timestamp(as_of_d)
+    text = ("← " if day < lo else "") + label + (" →" if day > hi else "")
+    notes.append(
+        {
+            "x": 1,
+            "xref": "paper",
+            "y": 0,
+            "yref": "paper",
+            "yanchor": "top",
+            "xanchor": "right",
+            "showarrow": False,
+            "text": text,
+            "name": "as_of",
+        }
+    )
+
+
+def timeline_chart(
+    milestones: pd.DataFrame, lang: str = "en", as_of=None, title: str | None = None, names: dict | None = None
+) -> go.Figure:
+    """A timeline of milestones that does not invent precision (see the module docstring).
+
+    ``milestones`` needs ``milestone_id``, ``implementer_id``, ``description``
+    (or a ready ``label``), ``period_text``, ``start``, ``end``, ``precision``,
+    ``recurring`` and ``status``. Rows are labelled with short descriptions,
+    grouped by implementer (its id before the label when several are shown).
+    Milestones with neither bound are not drawn (list them).
+    """
+    rows = _order(milestones)
+    as_of_d = as_date(as_of) if as_of is not None else None
+    lo, hi, far = _bounds(rows, as_of_d)
+    shapes, notes = [], []
+    points = {"x": [], "y": [], "color": [], "symbol": [], "data": []}
+    labels = rows["label"] if "label" in rows else rows["description"]
+    several = rows["implementer_id"].nunique() > 1
+    for i, r in enumerate(rows.itertuples(index=False)):
+        status = str(r.status)
+        color = MILESTONE_COLORS.get(status, "#616161")
+        x, hollow = _draw(r, i, color, hi.date(), shapes, notes)
+        points["x"].append(x)
+        points["y"].append(i)
+        points["color"].append(color)
+        points["symbol"].append("diamond-open" if hollow else "diamond")
+        who = (names or {}).get(r.implementer_id, r.implementer_id)
+        status_text = i18n.label("milestone_status", status, lang)
+        points["data"].append([esc(r.milestone_id), _wrap(labels[i]), _wrap(r.period_text), esc(status_text), esc(who)])
+    for j in range(1, len(rows)):  # a rule between implementers
+        if rows.at[j, "implementer_id"] != rows.at[j - 1, "implementer_id"]:
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "yref": "y",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": j - 0.5,
+                    "y1": j - 0.5,
+                    "line": {"color": "#9e9e9e", "width": 1},
+                    "name": "group",
+                }
+            )
+    fig = go.Figure(
+        go.Scatter(
+            x=points["x"],
+            y=points["y"],
+            mode="markers",
+            showlegend=False,
+            marker={
+                "size": 11,
+                "color": points["color"],
+                "symbol": points["symbol"],
+                "line": {"width": 2, "color": points["color"]},
+            },
+            customdata=points["data"],
+            hovertemplate="<b>%{customdata[0]}</b> · %{customdata[4]}<br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>",
+        )
+    )
+    present = [s for s in MILESTONE_STATUSES if s in set(rows["status"].astype(str))]
+    for s in present:  # legend entries only, in the order of MILESTONE_STATUSES
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=esc(i18n.label("milestone_status", s, lang)),
+                marker={"size": 12, "symbol": "square", "color": MILESTONE_COLORS[s]},
+            )
+        )
+    if as_of_d:
+        _as_of(shapes, notes, as_of_d, far, lo, hi, lang)
+    fig.update_layout(shapes=shapes, annotations=notes)
+    height = max(240, 150 + 26 * len(rows))
+    layout(fig, title or i18n.t("chart.timeline.title", lang), "", "", height=height, lang=lang)
+    pad = pd.Timedelta(days=max(20, (hi - lo).days * 0.03))
+    fig.update_xaxes(type="date", range=[lo - pad, hi + pad])
+    ticks = [
+        f"{r.implementer_id} · {short_label(labels[i])}" if several else short_label(labels[i])
+        for i, r in enumerate(rows.itertuples(index=False))
+    ]
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=list(range(len(rows))),
+        ticktext=[esc(t) for t in ticks],
+        range=[len(rows) - 0.5, -0.5],
+        showgrid=False,
+        zeroline=False,
+        automargin=True,
+    )
+    fig.update_layout(hoverlabel={"align": "left"}, margin={"b": 50})
+    counts = rows["status"].value_counts()
+    summary = "; ".join(f"{i18n.label('milestone_status', s, lang)}: {int(counts[s])}" for s in present)
+    return describe(fig, f"{i18n.t('chart.timeline.title', lang)}: {len(rows)}. {summary}.")

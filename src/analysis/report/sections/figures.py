@@ -1,0 +1,176 @@
+"""Figures: an implementer's indicators, the overview's key indicators (a few charted, all in an annex), voting abroad."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import i18n
+from analysis.dataset.loading import Dataset
+from analysis.measures import derived_indicators
+from analysis.report import charts
+from analysis.report.context import Report, implementer_name, localized
+from analysis.report.sections.implementer import empty
+from analysis.report.sections.notes import note_cells, notes_under
+from analysis.report.tables import Html, drop_blank_columns, html_table, join, paragraph
+
+# Units that count things (not ordinal numbers of reports): only these are key indicators.
+NOT_KEY_UNITS = ("ordinal",)
+MIN_CHARTED = 2  # an indicator is charted when it has values for at least this many categories
+
+
+def indicator_name(ds: Dataset, indicator: str, lang: str) -> str:
+    """The indicator's name in ``lang`` (``name_es`` where the data has it), else English, else the id."""
+    return _name(ds.indicators[ds.indicators["indicator_id"] == indicator], lang) or indicator
+
+
+def _name(row: pd.DataFrame, lang: str) -> str:
+    if row.empty:
+        return ""
+    r = row.iloc[0]
+    value = str(r.get(f"name_{lang}", "") or "").strip()
+    return value or str(r["name_en"])
+
+
+def unit(ds: Dataset, indicator: str) -> str:
+    row = ds.indicators[ds.indicators["indicator_id"] == indicator]
+    return str(row.iloc[0]["unit"]) if not row.empty else ""
+
+
+def fmt_value(ds: Dataset, indicator: str, value, lang: str) -> str:
+    return i18n.fmt_percent(value, lang) if unit(ds, indicator) == "ratio" else i18n.fmt_number(value, lang)
+
+
+def observations_table(rep: Report, obs: pd.DataFrame) -> Html:
+    table = pd.DataFrame(
+        {
+            "indicator": [indicator_name(rep.ds, i, rep.lang) for i in obs["indicator_id"]],
+            "implementer": obs["implementer_id"],
+            "country": [country_name(rep.ds, c, rep.lang) if c else "" for c in obs["country"]],
+            "election": rep.text(obs, "election"),
+            "period": obs["period_text"],
+            "value": [
+                join([c + " " if c not in ("=", "") else "", fmt_value(rep.ds, i, v, rep.lang)])
+                for c, i, v in zip(obs["comparator"], obs["indicator_id"], obs["value"])
+            ],
+            "as_written": obs["value_as_written"],
+            "note": note_cells(rep, obs["observation_id"]),
+            "source": [rep.ref(s, e) for s, e in zip(obs["section"], obs["excerpt"])],
+        }
+    )
+    if rep.lang != "en":  # the Work Plan's own words for the period and value stay in the sources annex
+        table = table.drop(columns=["period", "as_written"])
+    table, _ = drop_blank_columns(table, keep=("indicator", "value", "source"))
+    widths = {
+        "indicator": 30,
+        "implementer": 9,
+        "country": 10,
+        "election": 14,
+        "period": 12,
+        "value": 9,
+        "as_written": 12,
+        "note": 7,
+        "source": 6,
+    }
+    labels = {k: rep.t(f"label.{k}") for k in table.columns}
+    return join(
+        [
+            html_table(table, rep.lang, labels, widths={c: widths[c] for c in table.columns}),
+            notes_under(rep, obs["observation_id"]),
+        ]
+    )
+
+
+def derived_table(rep: Report, obs: pd.DataFrame) -> Html | None:
+    d = derived_indicators(rep.ds.indicators, obs)
+    if d.empty:
+        return None
+    table = pd.DataFrame(
+        {
+            "indicator": [indicator_name(rep.ds, i, rep.lang) for i in d["indicator_id"]],
+            "country": [country_name(rep.ds, c, rep.lang) for c in d["country"]],
+            "election": [election_name(rep, c, e) for c, e in zip(d["country"], d["election"])],
+            "value": [fmt_value(rep.ds, i, v, rep.lang) for i, v in zip(d["indicator_id"], d["value"])],
+        }
+    )
+    return html_table(table, rep.lang, {k: rep.t(f"label.{k}") for k in table.columns})
+
+
+def figures(rep: Report, obs: pd.DataFrame) -> list[Html]:
+    """The observations table, then the derived values (computed, never typed) with their note."""
+    parts = [observations_table(rep, obs)]
+    derived = derived_table(rep, obs)
+    if derived is not None:
+        parts += [paragraph(rep.t("text.turnout_note"), "oas-note"), derived]
+    return parts
+
+
+def _category(rep: Report, group: pd.DataFrame) -> list[str]:
+    """Short chart categories: the country name, else the election or period (in the report's language), else the id."""
+    where = rep.text(group, "election") if rep.lang != "en" else group["election"].tolist()
+    periods = group["period_text"] if rep.lang == "en" else [""] * len(group)
+    return [
+        country_name(rep.ds, c, rep.lang) if c else (w or p or o)
+        for c, w, p, o in zip(group["country"], where, periods, group["observation_id"])
+    ]
+
+
+def indicator_charts(rep: Report, obs: pd.DataFrame) -> list[Html]:
+    """One chart per countable indicator with values for several categories."""
+    out = []
+    for ind, group in obs.groupby("indicator_id", sort=False):
+        if len(group) < MIN_CHARTED or unit(rep.ds, ind) in NOT_KEY_UNITS:
+            continue
+        fig = charts.bar_chart(
+            _category(rep, group),
+            group["value"].tolist(),
+            title=indicator_name(rep.ds, ind, rep.lang),
+            y_title=rep.t("chart.indicator.y"),
+            lang=rep.lang,
+            percent=unit(rep.ds, ind) == "ratio",
+            hover=[f"{c} — {e}" if e else c for c, e in zip(_category(rep, group), rep.text(group, "election"))],
+        )
+        out.append(charts.chart_html(fig))
+    return out
+
+
+def indicators_section(rep: Report) -> Html:
+    """Figures the implementer reports, derived values, and a chart per indicator with several figures."""
+    obs = rep.ds.observations[rep.ds.observations["implementer_id"] == rep.implementer]
+    parts = [rep.heading(rep.t("heading.indicators"), 2, id="indicators")]
+    if obs.empty:
+        return join([*parts, empty(rep, "text.no_indicators")])
+    return join([*parts, *figures(rep, obs), *indicator_charts(rep, obs)])
+
+
+def key_indicators_section(rep: Report) -> Html:
+    """The few indicators with values across countries, charted; the full list goes to the annex."""
+    obs = rep.ds.observations
+    parts = [rep.heading(rep.t("heading.key_indicators"), 2, id="key-indicators")]
+    if obs.empty:
+        return join([*parts, empty(rep, "text.no_indicators")])
+    chosen = indicator_charts(rep, obs)
+    parts.append(paragraph(rep.t("text.key_indicators_note"), "oas-note"))
+    return join([*parts, *chosen])
+
+
+def indicators_annex(rep: Report) -> Html:
+    """Annex: every reported figure and every derived value, cited."""
+    obs = rep.ds.observations
+    parts = [rep.heading(rep.t("heading.all_figures"), 2, id="all-figures", annex=True)]
+    if obs.empty:
+        return join([*parts, empty(rep, "text.no_indicators")])
+    return join([*parts, *figures(rep, obs)])
+
+
+def country_name(ds: Dataset, iso3: str, lang: str) -> str:
+    """A country's name from the implementers table (member states), else the code."""
+    imp = ds.implementers
+    row = imp[(imp["iso_alpha3"] == iso3) | (imp["implementer_id"] == iso3)]
+    return implementer_name(ds, row.iloc[0]["implementer_id"], lang) if not row.empty else iso3
+
+
+def election_name(rep: Report, country: str, election: str) -> str:
+    """The election's name in the report's language (``election_es`` where the data has it)."""
+    obs = rep.ds.observations
+    rows = obs[(obs["country"] == country) & (obs["election"] == election)]
+    return localized(rows.head(1), "election", rep.lang)[0] if not rows.empty else election

@@ -1,0 +1,105 @@
+"""Data-quality notes: next to the row they change (in the report's language), and all of them in an annex."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from analysis import i18n
+from analysis.dataset.loading import Dataset
+from analysis.report.context import Report
+from analysis.report.tables import Html, anchor, bullets, escape, html_table, join, paragraph
+
+
+def _ids_in(rows: str) -> list[str]:
+    return [part.split(":", 1)[-1].strip() for part in str(rows).split(";") if part.strip()]
+
+
+def notes_by_row(ds: Dataset, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """Row id -> [(issue id, description in ``lang``)] for every data-quality note naming that row."""
+    dq = ds.data_quality
+    if dq.empty:
+        return {}
+    from analysis.report.context import localized
+
+    texts = localized(dq, "description", lang)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for issue, rows, text in zip(dq["issue_id"], dq["rows"], texts):
+        for row_id in _ids_in(rows):
+            out.setdefault(row_id, []).append((str(issue), text))
+    return out
+
+
+def note_cells(rep: Report, row_ids: Iterable[str]) -> list[Html | str]:
+    """For each row id, links to its notes ("DQ-1"), empty when none; :func:`notes_under` gives their text."""
+    by_row = notes_by_row(rep.ds, rep.lang)
+    cells = []
+    for row_id in row_ids:
+        notes = by_row.get(str(row_id), [])
+        links = [Html(f'<a href="#note-{anchor(i)}-{anchor(row_id)}">{escape(i)}</a>') for i, _ in notes]
+        cells.append(join(links, ", ") if links else "")
+    return cells
+
+
+def notes_under(rep: Report, row_ids: Iterable[str]) -> Html:
+    """The text of the notes naming these rows, once each, to place right under their table."""
+    by_row = notes_by_row(rep.ds, rep.lang)
+    seen: dict[str, tuple[str, list[str]]] = {}
+    for row_id in row_ids:
+        for issue, text in by_row.get(str(row_id), []):
+            seen.setdefault(issue, (text, []))[1].append(str(row_id))
+    if not seen:
+        return Html("")
+    items = []
+    for issue, (text, rows) in seen.items():
+        ids = "".join(f'<span id="note-{anchor(issue)}-{anchor(r)}"></span>' for r in rows)
+        items.append(join([Html(ids + "<b>"), issue, Html("</b> ("), ", ".join(rows), "): ", text]))
+    return join([Html('<div class="oas-notes">'), paragraph(rep.t("label.note")), bullets(items), Html("</div>")])
+
+
+def quality_notes(ds: Dataset, implementer: str | None) -> pd.DataFrame:
+    """data_quality rows touching the implementer (by ``implementer_id`` or a row id of theirs); all for None."""
+    dq = ds.data_quality
+    if implementer is None:
+        return dq.reset_index(drop=True)
+
+    def touches(r) -> bool:
+        if r.implementer_id == implementer:
+            return True
+        return any(i == implementer or i.startswith(implementer + "-") for i in _ids_in(r.rows))
+
+    mask = [touches(r) for r in dq.itertuples(index=False)]
+    return dq[mask].reset_index(drop=True)
+
+
+def notes_table(rep: Report, dq: pd.DataFrame) -> Html:
+    """The notes as a table: id, kind, description in the report's language, rows, sources."""
+    refs = []
+    for r in dq.itertuples(index=False):
+        ref = rep.ref(r.section, r.excerpt)
+        if str(r.section_b).strip():
+            ref = join([ref, " ", rep.ref(r.section_b, r.excerpt_b)])
+        refs.append(ref)
+    table = pd.DataFrame(
+        {
+            "issue": dq["issue_id"],
+            "kind": [i18n.label("quality_kind", k, rep.lang) for k in dq["kind"]],
+            "description": rep.text(dq, "description"),
+            "rows": [", ".join(_ids_in(r)) for r in dq["rows"]],
+            "source": refs,
+        }
+    )
+    labels = {k: rep.t(f"label.{k}") for k in table.columns}
+    widths = {"issue": 9, "kind": 12, "description": 55, "rows": 14, "source": 10}
+    return html_table(table, rep.lang, labels, widths=widths)
+
+
+def quality_section(rep: Report, implementer: str | None = "__report__") -> Html:
+    """Annex: every data-quality note touching the report (each also shown next to its row in the body)."""
+    who = rep.implementer if implementer == "__report__" else implementer
+    dq = quality_notes(rep.ds, who)
+    parts = [rep.heading(rep.t("heading.data_quality"), 2, id="data-quality", annex=True)]
+    if dq.empty:
+        return join([*parts, paragraph(rep.t("text.no_quality"), "oas-empty")])
+    return join([*parts, paragraph(rep.t("text.quality_annex"), "oas-note"), notes_table(rep, dq)])
