@@ -291,3 +291,14 @@ def test_assigned_activity_is_quoted_with_the_unofficial_translation_marked(data
     fr = rc.mandates_section(report(data, no_meetings, lang="fr"))
     assert '<q lang="en">' in es and '<q lang="en">' in fr
     assert "Traducción no oficial" not in fr
+
+
+def test_long_tables_are_cut_with_a_pointer_to_the_excel_export(data, no_meetings):
+    import pandas as pd
+
+    from analysis.report.context import capped
+
+    rep = report(data, no_meetings, lang="es")
+    shown, note = capped(rep, pd.DataFrame({"a": range(5000)}))
+    assert len(shown) == 200 and "5000" in note and "Excel" in note
+    assert capped(rep, pd.DataFrame({"a": range(3)}))[1] == ""

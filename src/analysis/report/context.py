@@ -213,3 +213,14 @@ def period_labels(rep: Report, frame: pd.DataFrame) -> list[str]:
         period_label(s, e, str(p or ""), rep.lang)
         for s, e, p in zip(frame["start"], frame["end"], precision.fillna(""))
     ]
+
+
+#: Rows a report table shows at most; a longer one is cut, with a pointer to the Excel export.
+MAX_TABLE_ROWS = 200
+
+
+def capped(rep: Report, frame: pd.DataFrame, limit: int = MAX_TABLE_ROWS) -> tuple[pd.DataFrame, str]:
+    """The first ``limit`` rows of ``frame`` and the sentence saying where the rest is ("" when nothing is cut)."""
+    if len(frame) <= limit:
+        return frame, ""
+    return frame.head(limit), rep.t("text.capped", shown=limit, total=len(frame))

@@ -8,7 +8,7 @@ from analysis import i18n
 from analysis.dataset.loading import Dataset
 from analysis.measures import derived_indicators
 from analysis.report import charts
-from analysis.report.context import Report, implementer_name, localized
+from analysis.report.context import Report, capped, implementer_name, localized
 from analysis.report.sections.implementer import empty
 from analysis.report.sections.notes import note_cells, notes_under
 from analysis.report.tables import Html, drop_blank_columns, html_table, join, paragraph
@@ -97,7 +97,8 @@ def derived_table(rep: Report, obs: pd.DataFrame) -> Html | None:
 
 def figures(rep: Report, obs: pd.DataFrame) -> list[Html]:
     """The observations table, then the derived values (computed, never typed) with their note."""
-    parts = [observations_table(rep, obs)]
+    shown, cut = capped(rep, obs)
+    parts = ([paragraph(cut, "oas-note")] if cut else []) + [observations_table(rep, shown)]
     derived = derived_table(rep, obs)
     if derived is not None:
         parts += [paragraph(rep.t("text.turnout_note"), "oas-note"), derived]

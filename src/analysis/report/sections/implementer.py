@@ -8,7 +8,7 @@ from analysis import i18n
 from analysis.dataset.loading import Dataset
 from analysis.measures import action_flags, implementer_counts, mandate_status
 from analysis.report import charts
-from analysis.report.context import Report, period_labels
+from analysis.report.context import Report, capped, period_labels
 from analysis.report.sections.front import share_text
 from analysis.report.sections.notes import note_cells, notes_under
 from analysis.report.tables import Html, drop_blank_columns, html_table, join, key_figures, paragraph
@@ -127,10 +127,12 @@ def in_period(rep: Report, actions: pd.DataFrame) -> list[str]:
 
 def actions_section(rep: Report, kind: str) -> Html:
     """Actions of one kind, placed against the reporting period, with their notes; blank columns left out."""
-    a = implementer_actions(rep.ds, rep.implementer, kind)
+    a, cut = capped(rep, implementer_actions(rep.ds, rep.implementer, kind))
     parts = [rep.heading(rep.t(f"heading.actions_{kind}"), 2, id=f"actions-{kind}")]
     if a.empty:
         return join([*parts, empty(rep, "text.no_actions")])
+    if cut:
+        parts.append(paragraph(cut, "oas-note"))
     flags = action_flags(a, rep.as_of)
     past_due = [rep.t("label.past_due") if f else "" for f in flags["planned_past_due"]]
     table = pd.DataFrame(

@@ -8,7 +8,7 @@ from analysis import i18n
 from analysis.dataset.loading import Dataset
 from analysis.measures import milestone_status
 from analysis.report import charts
-from analysis.report.context import Report, period_labels
+from analysis.report.context import Report, capped, period_labels
 from analysis.report.sections.implementer import empty
 from analysis.report.sections.notes import note_cells, notes_under
 from analysis.report.tables import Html, bullets, drop_blank_columns, html_table, join, paragraph
@@ -76,7 +76,9 @@ def timeline_section(rep: Report, implementer: str | None = "__report__") -> Htm
         drawable["label"] = rep.text(drawable, "description")
         fig = charts.timeline_chart(drawable, rep.lang, rep.as_of, names=_names(rep))
         parts += [paragraph(rep.t("text.timeline_legend"), "oas-note"), charts.chart_html(fig)]
-    parts.append(milestone_table(rep, m))
+    shown, cut = capped(rep, m)
+    parts += [paragraph(cut, "oas-note")] if cut else []
+    parts.append(milestone_table(rep, shown))
     u = undated(m)
     if not u.empty:
         parts += [
