@@ -186,3 +186,11 @@ def test_as_of_line_inside_the_range_and_a_note_when_far_away():
     note = [a.text for a in far.layout.annotations if a.name == "as_of"]
     assert note == ["al 31 de marzo de 2026 →"]
     assert pd.Timestamp(far.layout.xaxis.range[1]) < pd.Timestamp("2009-01-01")  # bars are not squashed
+
+
+def test_long_titles_stay_on_one_line_and_data_never_breaks_out_of_the_script():
+    title = "</script><script>alert(2)</script> " + "very long indicator name " * 6
+    out = charts.chart_html(charts.bar_chart([XSS], [1], title=title, y_title="n"))
+    assert "<script>alert" not in out
+    fig = charts.bar_chart(["a"], [1], title="word " * 40, y_title="n")
+    assert "<br>" not in fig.layout.title.text and fig.layout.title.text.endswith("…")

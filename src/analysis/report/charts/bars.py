@@ -71,7 +71,7 @@ def bar_chart(
     ]
     top = max([v for v in vals if v is not None], default=1.0) or 1.0
     if horizontal:
-        layout(fig, title, y_title, x_title, height or max(200, 110 + ROW_HEIGHT * len(cats)), lang)
+        layout(fig, title, y_title, x_title, height or max(220, 130 + ROW_HEIGHT * len(cats)), lang)
         fig.update_yaxes(autorange="reversed", automargin=True)
         value_axis = fig.update_xaxes
     else:

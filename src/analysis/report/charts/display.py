@@ -39,7 +39,9 @@ def layout(
     fig: go.Figure, title: str, x_title: str = "", y_title: str = "", height: int = 420, lang: str = "en"
 ) -> go.Figure:
     """Title, axes, size, font; the legend goes above the plot (never over an axis title); the locale is noted."""
-    lines = textwrap.wrap(str(title), 80) or [str(title)]
+    # One line: plotly lets a multi-line title spill out of the top of the figure. The full title is
+    # the figure's accessible name and starts its caption.
+    lines = [textwrap.shorten(" ".join(str(title).split()), 90, placeholder="…") or str(title)]
     legend = any(t.showlegend is not False and t.name for t in fig.data)
     fig.update_layout(
         title={
@@ -57,7 +59,7 @@ def layout(
         font={"family": "DejaVu Sans, Helvetica, Arial, sans-serif", "size": 12},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
         separators=i18n.plotly_locale(lang)["format"]["decimal"] + i18n.plotly_locale(lang)["format"]["thousands"],
-        meta={**dict(fig.layout.meta or {}), "lang": lang},
+        meta={**dict(fig.layout.meta or {}), "lang": lang, "title": str(title)},
     )
     return fig
 
@@ -106,7 +108,7 @@ def chart_html(fig: go.Figure) -> Html:
     marked = body.replace('class="plotly-graph-div"', f'class="{CHART_CLASS}"', 1)
     if CHART_CLASS not in marked:  # plotly changed its markup: fail loudly, not silently
         raise RuntimeError("plotly's HTML no longer has the plotly-graph-div class")
-    title = html.unescape(str(fig.layout.title.text or "").replace("<br>", " "))
+    title = str(meta.get("title") or html.unescape(str(fig.layout.title.text or "")))
     summary = str(meta.get("summary") or title)
     name = html.escape(title or summary, quote=True)
     return Html(
