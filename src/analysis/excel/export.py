@@ -1,55 +1,57 @@
-"""The Excel export: the whole dataset as one formatted workbook.
+"""The Excel export: the whole dataset as one workbook that reads and prints well.
 
 Sheets: a Summary per implementer as of the meeting's date, one sheet per
-table (named like the table, so :func:`analysis.dataset.loading.load_dataset` reads
-the workbook back), ``mandate_status``, ``milestone_status`` and
-``derived_indicators`` (computed values, never formulas), and About (data
-version, meeting, generation time, Work Plan file and its SHA-256).
+table (named like the table, so :func:`analysis.dataset.loading.load_dataset`
+reads the workbook back), the mandate and milestone statuses and the derived
+indicators (computed values, never formulas), and About (Program, meeting,
+data version, generation time, Work Plan file and its SHA-256).
 
-Cells carry real types: dates are Excel dates, numbers are numbers, booleans
-are booleans. Text is written as text: control characters that XML forbids are
-removed, and text a spreadsheet would run as a formula (``=``, ``+``, ``-``,
-``@``, tab, CR, LF first) is stored as a string with Excel's quote prefix.
-Status cells are coloured by conditional formatting, so the colours follow
-the values if someone edits them.
+In the chosen language: sheet names of the computed sheets, header labels
+(each with a comment giving the column's description from the schema),
+implementer names, status labels, and the About sheet. Table sheets keep the
+stored codes as values and carry the column codes in a hidden first row (the
+key row), so ``validate`` and ``load_dataset`` still read them; the labelled
+header is the second row, frozen, filtered and repeated on every printed page.
+
+Every sheet prints A4 landscape, one page wide, with the title in the page
+header and "page n of m" in the footer (:mod:`analysis.excel.layout`). The
+workbook's properties name the Program and the meeting.
+
+Written in openpyxl's write-only (streaming) mode: rows go to disk as they are
+made, so the export of a large dataset needs little memory. Cells carry real
+types (dates, numbers, booleans). Text never becomes a formula: control
+characters XML forbids are removed, and text a spreadsheet would run
+(``=``, ``+``, ``-``, ``@``, tab, CR, LF first) is stored as a string with
+Excel's quote prefix. Status cells are coloured by conditional formatting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import math
+import os
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.utils import quote_sheetname
 
 from analysis import config, i18n
 from analysis.common.hashing import sha256_file
-from analysis.dataset.schema import TABLE_ORDER
-from analysis.store.atomic import atomic_write_bytes
-from analysis.store.csv_io import FORMULA_PREFIXES
+from analysis.dataset.schema import TABLE_ORDER, TABLES
+from analysis.excel import layout
+from analysis.excel.cells import CREATOR, clean_text, colour_status, fit_widths, set_value, write_sheet
+from analysis.store.atomic import replace, write_temp
 
-MAX_WIDTH = 60
-DATE_FORMAT = "yyyy-mm-dd"
-BOLD = Font(bold=True)
-FILLS = {
-    "good": PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE"),
-    "warn": PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C"),
-    "bad": PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE"),
-    "none": PatternFill("solid", start_color="EDEDED", end_color="EDEDED"),
-}
+PROGRAM_TITLE = (
+    "Inter-American Program for the Promotion and Protection of the Human Rights of Migrants, "
+    "Including Migrant Workers and Their Families"
+)
 STATUS_COLOURS = {
-    # milestone status
+    # milestone status (analysis.measures.status)
     "met": "good",
     "missed": "bad",
     "past_unreported": "warn",
-    # "in_progress" (warn) is shared with the lifecycle below
+    "in_progress": "warn",
     "not_yet_due": "none",
     "undetermined": "none",
     # mandate status
@@ -58,12 +60,15 @@ STATUS_COLOURS = {
     "no_action_reported": "bad",
     # lifecycle
     "completed": "good",
-    "in_progress": "warn",
     "planned": "none",
     "suspended": "bad",
     "cancelled": "bad",
     "no_information": "none",
 }
+# Which vocabulary the status column of each computed sheet holds (for its labels).
+STATUS_VOCABULARY = {"mandate_status": "mandate_status", "milestone_status": "milestone_status"}
+MILESTONE_STATUS_COLUMNS = ["milestone_id", "implementer_id", "description", "period_text", "start", "end", "achieved"]
+MANDATE_STATUS_COLUMNS = ["mandate_id", "implementer_id", "seq", "text", "n_carried_out", "n_planned", "action_ids"]
 STATUS_COLUMNS = {"status", "lifecycle_status"}
 
 SUMMARY_COLUMNS = (
@@ -77,7 +82,9 @@ SUMMARY_COLUMNS = (
     "actions_planned",
     "milestones",
     "milestones_met",
-    "milestones_overdue",
+    "milestones_missed",
+    "milestones_past_unreported",
+    "milestones_disputed",
     "share_mandates_with_action",
 )
 
@@ -100,87 +107,134 @@ def label(key: str, lang: str) -> str:
     return i18n.t(I18N_KEYS.get(key, f"excel.{key}"), lang)
 
 
-def clean_text(text: str) -> str:
-    """``text`` without the control characters XML (and so .xlsx) cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+# ---------------------------------------------------------------- labels
 
 
-def set_value(cell, value) -> None:
-    """Put a Python/pandas value in ``cell`` with its real type; text never becomes a formula."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        cell.value = None
-        return
-    if isinstance(value, float) and math.isnan(value):
-        cell.value = None
-        return
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        cell.value = value.date() if value.time() == dt.time() else value
-        cell.number_format = DATE_FORMAT if value.time() == dt.time() else "yyyy-mm-dd hh:mm:ss"
-        return
-    if isinstance(value, dt.date):
-        cell.value = value
-        cell.number_format = DATE_FORMAT
-        return
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        value = value.item()
-    if isinstance(value, (bool, int, float)):
-        cell.value = value
-        return
-    text = clean_text(str(value))
-    cell.value = text
-    if text.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-        cell.quotePrefix = True
+def column_label(code: str, lang: str) -> str:
+    """A column's header in ``lang`` (the ``excel.column.<code>`` catalogue entry, else the code in words)."""
+    key = f"excel.column.{code}"
+    if i18n.has(key, lang):
+        return i18n.t(key, lang)
+    return code.replace("_", " ").capitalize()
 
 
-def write_frame(
-    ws: Worksheet, frame: pd.DataFrame, headers: list[str] | None = None, colour_columns: set[str] = STATUS_COLUMNS
-) -> None:
-    """Write ``frame`` from A1: bold frozen header, autofilter, fitted widths, coloured statuses."""
-    headers = headers or [str(c) for c in frame.columns]
-    for j, h in enumerate(headers, start=1):
-        c = ws.cell(row=1, column=j)
-        set_value(c, h)
-        c.font = BOLD
-    for i, row in enumerate(frame.itertuples(index=False), start=2):
-        for j, v in enumerate(row, start=1):
-            set_value(ws.cell(row=i, column=j), v)
-    ncols, nrows = max(len(headers), 1), len(frame) + 1
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{nrows}"
-    fit_widths(ws)
-    for j, name in enumerate(frame.columns, start=1):
-        if name in colour_columns and len(frame):
-            colour_status(ws, f"{get_column_letter(j)}2:{get_column_letter(j)}{nrows}")
+def column_note(table: str | None, code: str, lang: str) -> str:
+    """The header comment: the column's description from the schema, its code and type."""
+    col = None
+    if table in TABLES and code in TABLES[table].column_names:
+        col = TABLES[table].column(code)
+    parts = [f"{column_label(code, lang)} [{code}]"]
+    if col is not None:
+        if col.doc:
+            parts.append(col.doc.replace("`", ""))
+        kind = label(f"type.{col.type}", lang)
+        parts.append(kind + (" " + label("required", lang) if col.required else ""))
+        if col.vocabulary:
+            parts.append(", ".join(col.vocabulary))
+    return "\n".join(parts)
 
 
-def fit_widths(ws: Worksheet, cap: int = MAX_WIDTH) -> None:
-    widths: dict[int, int] = {}
-    for row in ws.iter_rows():
-        for c in row:
-            if c.value is None:
-                continue
-            n = 10 if isinstance(c.value, (dt.date, dt.datetime)) else len(str(c.value))
-            widths[c.column] = max(widths.get(c.column, 0), n)
-    for col, n in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = min(max(n + 2, 8), cap)
+def page_footer(lang: str) -> str:
+    return label("page", lang)
 
 
-def colour_status(ws: Worksheet, ref: str, colours: dict[str, str] = STATUS_COLOURS) -> None:
-    """Conditional formatting on ``ref``: each status value gets its fill."""
-    for value, fill in colours.items():
-        ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=FILLS[fill]))
+def implementer_names(ds, lang: str) -> dict[str, str]:
+    """Implementer id -> name in ``lang`` (the data's translation where it has one, else English)."""
+    impl = ds.implementers
+    column = f"name_{lang}" if f"name_{lang}" in impl.columns else "name_en"
+    names = impl[column].astype(str).where(impl[column].astype(str).str.strip() != "", impl["name_en"].astype(str))
+    return dict(zip(impl["implementer_id"], names, strict=True))
 
 
-def summary_frame(ds, as_of: dt.date | None) -> pd.DataFrame:
-    """Per implementer with data: mandate coverage and milestones met/overdue as of ``as_of``."""
+def status_labels(vocabulary: str, codes, lang: str) -> dict[str, str]:
+    return {code: i18n.label(vocabulary, code, lang) for code in codes}
+
+
+# ---------------------------------------------------------------- sheets
+
+
+def summary_frame(ds, as_of: dt.date, lang: str = "en") -> pd.DataFrame:
+    """Per implementer with data: mandate coverage and milestone statuses as of ``as_of``."""
     from analysis.measures import implementer_counts
 
-    counts = implementer_counts(ds, as_of or dt.date.today())
-    counts = counts[counts["has_data"]].rename(columns={"name_en": "name"})
+    counts = implementer_counts(ds, as_of)
+    counts = counts[counts["has_data"]].copy()
+    counts["name"] = counts["implementer_id"].map(implementer_names(ds, lang))
     return counts.reindex(columns=list(SUMMARY_COLUMNS)).reset_index(drop=True)
+
+
+def _write_summary(wb, ds, as_of, lang, page) -> None:
+    frame = summary_frame(ds, as_of, lang)
+    labels = [label(c, lang) for c in frame.columns]
+    share = {"share_mandates_with_action": "0.0%"}
+    write_sheet(wb, label("sheet.summary", lang), frame, labels=labels, key_row=False, page=page, formats=share)
+
+
+def _write_tables(wb, ds, lang, page) -> None:
+    for name in TABLE_ORDER:
+        frame = ds.tables[name]
+        codes = [str(c) for c in frame.columns]
+        write_sheet(
+            wb,
+            name,
+            frame,
+            labels=[column_label(c, lang) for c in codes],
+            notes=[column_note(name, c, lang) for c in codes],
+            page=(f"{page[0]} - {name}", page[1]),
+            colours={"lifecycle_status": STATUS_COLOURS},
+        )
+
+
+def _status_sheet(wb, key: str, frame: pd.DataFrame, vocabulary: str, lang: str, page) -> None:
+    """A computed sheet whose ``status`` column shows labels in ``lang`` (codes stay in the key row's column)."""
+    labels_of = status_labels(vocabulary, frame["status"].dropna().unique(), lang)
+    frame = frame.assign(status=frame["status"].map(labels_of))
+    colours = {labels_of[c]: fill for c, fill in STATUS_COLOURS.items() if c in labels_of}
+    codes = [str(c) for c in frame.columns]
+    title = label(f"sheet.{key}", lang)
+    write_sheet(
+        wb,
+        title,
+        frame,
+        labels=[column_label(c, lang) for c in codes],
+        notes=[column_note(None, c, lang) for c in codes],
+        page=(f"{page[0]} - {title}", page[1]),
+        colours={"status": colours},
+    )
+
+
+def _write_computed(wb, ds, as_of, lang, page) -> None:
+    from analysis.measures import derived_indicators, mandate_status, milestone_status
+
+    mandates = mandate_status(ds.mandates, ds.actions, ds.action_mandates)
+    _status_sheet(wb, "mandate_status", mandates[[*MANDATE_STATUS_COLUMNS, "status"]], "mandate_status", lang, page)
+    ms = milestone_status(ds.milestones, as_of, ds.tables.get("data_quality"))
+    cols = [*MILESTONE_STATUS_COLUMNS, "status", *(["disputed"] if "disputed" in ms.columns else [])]
+    _status_sheet(wb, "milestone_status", ms[cols], "milestone_status", lang, page)
+    derived = derived_indicators(ds.indicators, ds.observations)
+    codes = [str(c) for c in derived.columns]
+    title = label("sheet.derived_indicators", lang)
+    write_sheet(wb, title, derived, labels=[column_label(c, lang) for c in codes], page=(f"{page[0]} - {title}", page[1]))
+
+
+def _write_about(wb, ds, meeting, as_of, lang, work_plan, generated, page) -> None:
+    wp = Path(work_plan) if work_plan is not None else config.work_plan_path()
+    none = label("about.none", lang)
+    rows = [
+        ("about.title", label("program", lang)),
+        ("about.meeting", f"{meeting.meeting_id}: {meeting.title(lang)}" if meeting is not None else none),
+        ("about.as_of", as_of),
+        ("about.data_version", ds.version),
+        ("about.data_source", Path(ds.source).name),
+        ("about.generated", generated.replace(tzinfo=None)),
+        ("about.work_plan", wp.name if wp.exists() else none),
+        ("about.work_plan_sha256", sha256_file(wp) if wp.exists() else none),
+        ("about.language", i18n.t(f"language.{lang}", lang) if i18n.has(f"language.{lang}", lang) else lang),
+        ("about.note", label("about.note_text", lang)),
+    ]
+    frame = pd.DataFrame([(label(k, lang), v) for k, v in rows], columns=["item", "value"])
+    labels = [label("about.item", lang), label("about.value", lang)]
+    write_sheet(wb, label("sheet.about", lang), frame, labels=labels, key_row=False, page=page)
 
 
 def build_workbook(
@@ -191,81 +245,46 @@ def build_workbook(
     work_plan: Path | str | None = None,
     generated: dt.datetime | None = None,
 ) -> Workbook:
-    """The export workbook for dataset ``ds`` (a :class:`~analysis.dataset.loading.Dataset`).
+    """The export workbook (write-only: save it once) for dataset ``ds``.
 
     ``meeting`` is a :class:`analysis.dataset.meetings.Meeting` or None; ``as_of``
     defaults to the meeting's ``as_of`` (else today).
     """
-    from analysis.measures import derived_indicators, mandate_status, milestone_status
-
+    lang = i18n.check_lang(lang)
     as_of = as_of or (meeting.as_of if meeting is not None else dt.date.today())
     generated = generated or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = label("sheet.summary", lang)
-    summary = summary_frame(ds, as_of)
-    write_frame(ws, summary, [label(c, lang) for c in summary.columns])
-    share_col = get_column_letter(len(SUMMARY_COLUMNS))
-    for row in ws.iter_rows(min_row=2, min_col=len(SUMMARY_COLUMNS), max_col=len(SUMMARY_COLUMNS)):
-        for c in row:
-            c.number_format = "0.0%"
-    overdue_col = get_column_letter(SUMMARY_COLUMNS.index("milestones_overdue") + 1)
-    if len(summary):
-        last = len(summary) + 1
-        ws.conditional_formatting.add(
-            f"{overdue_col}2:{overdue_col}{last}", CellIsRule(operator="greaterThan", formula=["0"], fill=FILLS["bad"])
-        )
-        ws.conditional_formatting.add(
-            f"{share_col}2:{share_col}{last}", CellIsRule(operator="equal", formula=["0"], fill=FILLS["bad"])
-        )
-
-    for name in TABLE_ORDER:
-        write_frame(wb.create_sheet(name), ds.tables[name])
-    write_frame(wb.create_sheet("mandate_status"), mandate_status(ds.mandates, ds.actions, ds.action_mandates))
-    ms = milestone_status(ds.milestones, as_of, ds.data_quality)
-    write_frame(
-        wb.create_sheet("milestone_status"),
-        ms[
-            [
-                "milestone_id",
-                "implementer_id",
-                "description",
-                "period_text",
-                "start",
-                "end",
-                "achieved",
-                "status",
-                "disputed",
-            ]
-        ],
+    title = label("title", lang)
+    where = f"{meeting.meeting_id}: {meeting.title(lang)}" if meeting is not None else ""
+    wb = Workbook(write_only=True)
+    layout.set_properties(
+        wb,
+        title=f"{title} - {where}" if where else title,
+        subject=f"{label('program', lang)}. {where}".strip(),
+        creator=CREATOR,
+        keywords=f"OAS; CAJP; migrants; {ds.version}",
+        language=lang,
     )
-    write_frame(wb.create_sheet("derived_indicators"), derived_indicators(ds.indicators, ds.observations))
-
-    about = wb.create_sheet(label("sheet.about", lang))
-    wp = Path(work_plan) if work_plan is not None else config.work_plan_path()
-    none = label("about.none", lang)
-    rows = [
-        (
-            "about.title",
-            "Inter-American Program for the Promotion and Protection of the Human Rights of Migrants, "
-            "Including Migrant Workers and Their Families",
-        ),
-        ("about.meeting", f"{meeting.meeting_id}: {meeting.title(lang)}" if meeting is not None else none),
-        ("about.as_of", as_of),
-        ("about.data_version", ds.version),
-        ("about.data_source", Path(ds.source).name),
-        ("about.generated", generated.replace(tzinfo=None)),
-        ("about.work_plan", wp.name if wp.exists() else none),
-        ("about.work_plan_sha256", sha256_file(wp) if wp.exists() else none),
-        ("about.language", lang),
-        ("about.note", label("about.note_text", lang)),
-    ]
-    write_frame(
-        about,
-        pd.DataFrame([(label(k, lang), v) for k, v in rows]),
-        [label("about.item", lang), label("about.value", lang)],
-    )
+    page = (f"{title} - {where}" if where else title, page_footer(lang))
+    _write_summary(wb, ds, as_of, lang, page)
+    _write_tables(wb, ds, lang, page)
+    _write_computed(wb, ds, as_of, lang, page)
+    _write_about(wb, ds, meeting, as_of, lang, work_plan, generated, page)
     return wb
+
+
+def save_workbook(wb: Workbook, out: Path | str) -> Path:
+    """Save ``wb`` to ``out`` atomically, streaming to a temporary file beside it."""
+    out = Path(out)
+    tmp = write_temp(out, b"")
+    try:
+        wb.save(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return out
 
 
 def export_workbook(
@@ -282,11 +301,33 @@ def export_workbook(
 
     hint = "for CSV files use --format csv and a folder"
     check_output(out, ".xlsx", layout=DataLayout.of(ds.source), hint=hint)
-    wb = build_workbook(ds, meeting, as_of, lang, work_plan)
-    buf = io.BytesIO()
-    wb.save(buf)
-    atomic_write_bytes(out, buf.getvalue())
-    return Path(out)
+    return save_workbook(build_workbook(ds, meeting, as_of, lang, work_plan), out)
 
 
-__all__ = ["build_workbook", "export_workbook", "set_value", "write_frame", "clean_text", "quote_sheetname"]
+def export_frame(frame: pd.DataFrame, out: Path | str, title: str = "", lang: str = "en") -> Path:
+    """One frame as a workbook formatted like the export (labelled header, filters, print setup)."""
+    wb = Workbook(write_only=True)
+    layout.set_properties(wb, title=title or label("title", lang), subject=label("program", lang), creator=CREATOR)
+    codes = [str(c) for c in frame.columns]
+    write_sheet(
+        wb,
+        (title or "data")[:31],
+        frame.reset_index(drop=True),
+        labels=[column_label(c, lang) for c in codes],
+        key_row=False,
+        page=(title or label("title", lang), page_footer(lang)),
+    )
+    return save_workbook(wb, out)
+
+
+__all__ = [
+    "build_workbook",
+    "clean_text",
+    "colour_status",
+    "export_frame",
+    "export_workbook",
+    "fit_widths",
+    "quote_sheetname",
+    "set_value",
+    "write_sheet",
+]

@@ -41,7 +41,7 @@ from analysis import i18n
 from analysis.common.dates import is_iso_date
 from analysis.dataset.schema import ACTION_KINDS, LIFECYCLE_STATUSES, MILESTONE_ACHIEVED
 from analysis.errors import UsageError
-from analysis.excel.export import fit_widths, set_value
+from analysis.excel.cells import fit_widths, set_value
 from analysis.store.atomic import atomic_write_bytes
 
 TEMPLATE_VERSION = "1"

@@ -1,0 +1,202 @@
+"""Cells and sheets as the workbooks write them: real types, safe text, streamed rows.
+
+:func:`write_sheet` streams a frame into a write-only sheet (hidden key row of
+column codes, a labelled header with comments, typed rows, filters, status
+colours, page setup from :mod:`analysis.excel.layout`). :func:`set_value` is the
+same rule for a single cell of a normal worksheet (the report form).
+
+Text never becomes a formula: control characters XML forbids are removed, and
+text a spreadsheet would run (``=``, ``+``, ``-``, ``@``, tab, CR, LF first) is
+stored as a string with Excel's quote prefix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from analysis.excel import layout
+from analysis.store.csv_io import FORMULA_PREFIXES
+
+DATE_FORMAT = "yyyy-mm-dd"
+CREATOR = "OAS General Secretariat (analysis)"
+FILLS = {
+    "good": PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE"),
+    "warn": PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C"),
+    "bad": PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE"),
+    "none": PatternFill("solid", start_color="EDEDED", end_color="EDEDED"),
+}
+def clean_text(text: str) -> str:
+    """``text`` without the control characters XML (and so .xlsx) cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def set_value(cell, value) -> None:
+    """Put a Python/pandas value in ``cell`` with its real type; text never becomes a formula."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        cell.value = None
+        return
+    if isinstance(value, float) and math.isnan(value):
+        cell.value = None
+        return
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        cell.value = value.date() if value.time() == dt.time() else value
+        cell.number_format = DATE_FORMAT if value.time() == dt.time() else "yyyy-mm-dd hh:mm:ss"
+        return
+    if isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+        return
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        value = value.item()
+    if isinstance(value, (bool, int, float)):
+        cell.value = value
+        return
+    text = clean_text(str(value))
+    cell.value = text
+    if text.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        cell.quotePrefix = True
+
+
+def fit_widths(ws: Worksheet, cap: int = layout.MAX_WIDTH) -> None:
+    """Column widths from the values of a (normal, not write-only) worksheet."""
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is None:
+                continue
+            n = 10 if isinstance(c.value, (dt.date, dt.datetime)) else len(str(c.value))
+            widths[c.column] = max(widths.get(c.column, 0), n)
+    for col, n in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = min(max(n + 2, 8), cap)
+
+
+def colour_status(ws, ref: str, colours: dict[str, str]) -> None:
+    """Conditional formatting on ``ref``: each status value (code or label) gets its fill."""
+    for value, fill in colours.items():
+        quoted = str(value).replace('"', '""')
+        ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{quoted}"'], fill=FILLS[fill]))
+
+
+# ---------------------------------------------------------------- streaming cells
+
+
+def _column_cells(ws, series: pd.Series) -> list:
+    """The values of one column, ready for a write-only row: real types, safe text.
+
+    Vectorized per column; only formula-like text needs a cell object (quote prefix).
+    """
+    if pd.api.types.is_datetime64_any_dtype(series):
+        days = series.dt.normalize()
+        as_date = series.notna() & (series == days)
+        values = [
+            None if pd.isna(v) else (v.date() if exact else v.to_pydatetime())
+            for v, exact in zip(series, as_date, strict=True)
+        ]
+        return values
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        obj = series.astype(object)
+        return [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in obj]
+    text = series.astype(object)
+    missing = text.isna()
+    text = text.where(missing, text.astype(str).str.replace(ILLEGAL_CHARACTERS_RE, "", regex=True))
+    risky = text.where(~missing, "").astype(str).str.startswith(FORMULA_PREFIXES)
+    out = [None if m else v for v, m in zip(text, missing, strict=True)]
+    for i in risky[risky].index if risky.any() else ():
+        pos = series.index.get_loc(i)
+        cell = WriteOnlyCell(ws, out[pos])
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        out[pos] = cell
+    return out
+
+
+def _header_cells(ws, labels: list[str], notes: list[str]) -> list:
+    cells = []
+    for lab, note in zip(labels, notes, strict=True):
+        c = WriteOnlyCell(ws, clean_text(lab))
+        c.font, c.fill, c.alignment = layout.HEADER_FONT, layout.HEADER_FILL, layout.HEADER_ALIGN
+        if note:
+            c.comment = Comment(clean_text(note), CREATOR, width=320, height=160)
+        cells.append(c)
+    return cells
+
+
+def write_sheet(
+    wb: Workbook,
+    title: str,
+    frame: pd.DataFrame,
+    *,
+    labels: list[str],
+    notes: list[str] | None = None,
+    key_row: bool = True,
+    page: tuple[str, str] = ("", "Page {page} of {pages}"),
+    colours: dict[str, dict[str, str]] | None = None,
+    formats: dict[str, str] | None = None,
+) -> None:
+    """Stream ``frame`` into a new sheet: hidden key row of column codes, labelled header, rows.
+
+    ``page`` is (page-header title, footer with {page}/{pages}); ``colours``
+    maps a column to {value: fill name}; ``formats`` a column to a number format.
+    Everything that must precede the rows (widths, panes, page setup) is set first,
+    as write-only sheets require.
+    """
+    ws = wb.create_sheet(title)
+    codes = [str(c) for c in frame.columns]
+    widths = layout.column_widths(frame, labels)
+    layout.set_widths(ws, widths)
+    head = 2 if key_row else 1
+    ws.freeze_panes = f"A{head + 1}"
+    layout.page_setup(ws, page[0], page[1], title_row=head)
+    if key_row:
+        ws.row_dimensions[1].hidden = True
+        ws.append(codes)
+    ws.append(_header_cells(ws, labels, notes or [""] * len(labels)))
+    columns = [_column_cells(ws, frame[c]) for c in frame.columns]
+    wrapped = {j - 1 for j in layout.wrapped_columns(widths)}
+    styled = _styler(ws, frame, wrapped, formats or {})
+    for row in zip(*columns):
+        ws.append(styled(row) if styled else row)
+    last = head + len(frame)
+    if codes:
+        ws.auto_filter.ref = f"A{head}:{get_column_letter(len(codes))}{max(last, head)}"
+    for name, colour in (colours or {}).items():
+        if name in codes and len(frame):
+            col = get_column_letter(codes.index(name) + 1)
+            colour_status(ws, f"{col}{head + 1}:{col}{last}", colour)
+
+
+def _styler(ws, frame: pd.DataFrame, wrapped: set[int], formats: dict[str, str]):
+    """A function styling one row's cells (wrap, number formats), or None when nothing needs styling."""
+    fmt = {frame.columns.get_loc(k): v for k, v in formats.items() if k in frame.columns}
+    if not wrapped and not fmt:
+        return None
+
+    def style(row):
+        out = list(row)
+        for j in wrapped | set(fmt):
+            v = out[j]
+            if v is None:
+                continue
+            c = v if isinstance(v, WriteOnlyCell) else WriteOnlyCell(ws, v)
+            if j in wrapped:
+                c.alignment = layout.WRAP_ALIGN
+            if j in fmt:
+                c.number_format = fmt[j]
+            out[j] = c
+        return out
+
+    return style

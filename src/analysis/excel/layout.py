@@ -1,0 +1,110 @@
+"""How the workbooks look and print: page setup, header rows, widths, properties.
+
+Shared by the export (:mod:`analysis.excel.export`) and the report form
+(:mod:`analysis.excel.form`), so both print the way the secretariat's own
+workbooks do: A4 landscape, one page wide, the header row repeated on every
+page, the title in the page header and "page n of m" in the footer.
+
+Everything here works on openpyxl's normal and write-only (streaming)
+worksheets alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
+MIN_WIDTH, MAX_WIDTH = 8, 60
+WRAP_WIDTH = 50  # text columns wider than this wrap instead of growing
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", start_color="DCE6F1", end_color="DCE6F1")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
+WRAP_ALIGN = Alignment(wrap_text=True, vertical="top")
+TOP_ALIGN = Alignment(vertical="top")
+WIDTH_SAMPLE = 2000  # rows sampled to size a column (exact for the shipped data)
+
+
+def page_setup(ws, title: str, page_label: str, title_row: int | None = 1, landscape: bool = True) -> None:
+    """A4, one page wide, ``title_row`` repeated on each page, title in the header, page n of m below.
+
+    ``page_label`` is the footer in the workbook's language with ``{page}`` and
+    ``{pages}`` placeholders (e.g. "Page {page} of {pages}").
+    """
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    ws.print_options.horizontalCentered = False
+    if title_row:
+        ws.print_title_rows = f"{title_row}:{title_row}"
+    ws.oddHeader.center.text = header_text(title)
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.right.text = page_label.replace("{page}", "&P").replace("{pages}", "&N")
+    ws.oddFooter.right.size = 9
+
+
+def header_text(text: str) -> str:
+    """``text`` safe for a page header: ``&`` is a control character there."""
+    return " ".join(str(text).split()).replace("&", "&&")[:250]
+
+
+def set_properties(wb, title: str, subject: str, creator: str, keywords: str = "", language: str = "") -> None:
+    """Workbook properties (File > Properties): never openpyxl's defaults."""
+    props = wb.properties
+    props.title = title[:255]
+    props.subject = subject[:255]
+    props.creator = creator
+    props.lastModifiedBy = creator
+    props.keywords = keywords
+    props.language = language
+    props.description = subject[:255]
+
+
+def text_width(values: pd.Series) -> int:
+    """Characters needed by the longest of ``values`` (sampled), dates counted as 10."""
+    sample = values.head(WIDTH_SAMPLE)
+    if pd.api.types.is_datetime64_any_dtype(sample):
+        return 10
+    lengths = sample.dropna().astype(str).str.split("\n").str[0].str.len()
+    return int(lengths.max()) if len(lengths) else 0
+
+
+def column_widths(frame: pd.DataFrame, labels: list[str]) -> list[float]:
+    """A width per column: the longest value or label word, within [MIN_WIDTH, MAX_WIDTH]."""
+    out = []
+    for name, lab in zip(frame.columns, labels):
+        longest_word = max((len(w) for w in str(lab).split()), default=0)
+        n = max(text_width(frame[name]), longest_word, min(len(str(lab)), 18))
+        out.append(float(min(max(n + 2, MIN_WIDTH), MAX_WIDTH)))
+    return out
+
+
+def set_widths(ws, widths: list[float]) -> None:
+    for j, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+
+
+def wrapped_columns(widths: list[float]) -> set[int]:
+    """1-based columns that wrap (their text is longer than the width allows)."""
+    return {j for j, w in enumerate(widths, start=1) if w >= WRAP_WIDTH}
+
+
+def row_height(texts, widths: list[float], line: float = 15.0, cap: int = 12) -> float:
+    """A row height (points) that shows wrapped ``texts`` in columns of ``widths`` whole, up to ``cap`` lines."""
+    lines = 1
+    for text, width in zip(texts, widths):
+        if text is None or isinstance(text, (int, float, dt.date)):
+            continue
+        per_line = max(int(width * 1.1) - 1, 1)
+        n = sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+        lines = max(lines, n)
+    return line * min(lines, cap)
