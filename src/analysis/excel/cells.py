@@ -36,6 +36,8 @@ FILLS = {
     "bad": PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE"),
     "none": PatternFill("solid", start_color="EDEDED", end_color="EDEDED"),
 }
+
+
 def clean_text(text: str) -> str:
     """``text`` without the control characters XML (and so .xlsx) cannot hold."""
     return ILLEGAL_CHARACTERS_RE.sub("", text)
@@ -91,37 +93,34 @@ def colour_status(ws, ref: str, colours: dict[str, str]) -> None:
         ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{quoted}"'], fill=FILLS[fill]))
 
 
-# ---------------------------------------------------------------- streaming cells
+# ---------------------------------------------------------------- streamed sheets
 
 
-def _column_cells(ws, series: pd.Series) -> list:
-    """The values of one column, ready for a write-only row: real types, safe text.
+class StreamedWorkbook:
+    """A write-only workbook whose data rows are streamed in at :meth:`save`.
 
-    Vectorized per column; only formula-like text needs a cell object (quote prefix).
+    openpyxl writes each sheet's frame of fixed parts (widths, panes, page
+    setup, the key row, the labelled header with its comments, filters,
+    colours) plus two prototype rows whose cells carry each column's styles;
+    :mod:`analysis.excel.rows` then replaces the prototypes with the frame's
+    rows, made column by column with vectorized string operations. The
+    openpyxl cell-by-cell path took 97 s of CPU for the 1000x synthetic data;
+    see benchmarks/bench_export.py for the streamed path.
     """
-    if pd.api.types.is_datetime64_any_dtype(series):
-        days = series.dt.normalize()
-        as_date = series.notna() & (series == days)
-        values = [
-            None if pd.isna(v) else (v.date() if exact else v.to_pydatetime())
-            for v, exact in zip(series, as_date, strict=True)
-        ]
-        return values
-    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
-        obj = series.astype(object)
-        return [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in obj]
-    text = series.astype(object)
-    missing = text.isna()
-    text = text.where(missing, text.astype(str).str.replace(ILLEGAL_CHARACTERS_RE, "", regex=True))
-    risky = text.where(~missing, "").astype(str).str.startswith(FORMULA_PREFIXES)
-    out = [None if m else v for v, m in zip(text, missing, strict=True)]
-    for i in risky[risky].index if risky.any() else ():
-        pos = series.index.get_loc(i)
-        cell = WriteOnlyCell(ws, out[pos])
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        out[pos] = cell
-    return out
+
+    def __init__(self) -> None:
+        self.wb = Workbook(write_only=True)
+        self.sheets: list[tuple[pd.DataFrame, int]] = []  # (frame, header row) in sheet order
+
+    @property
+    def properties(self):
+        return self.wb.properties
+
+    def save(self, path) -> None:
+        from analysis.excel.rows import fill_rows
+
+        self.wb.save(path)
+        fill_rows(path, self.sheets)
 
 
 def _header_cells(ws, labels: list[str], notes: list[str]) -> list:
@@ -135,8 +134,24 @@ def _header_cells(ws, labels: list[str], notes: list[str]) -> list:
     return cells
 
 
+def _prototype_rows(ws, frame: pd.DataFrame, wrapped: set[int], formats: dict[str, str]) -> list[list]:
+    """Two rows of styled cells: each column's style, then the same with Excel's quote prefix."""
+    rows: list[list] = [[], []]
+    for j, name in enumerate(frame.columns):
+        for quoted, row in ((False, rows[0]), (True, rows[1])):
+            c = WriteOnlyCell(ws, "x")
+            c.alignment = layout.WRAP_ALIGN if j in wrapped else layout.TOP_ALIGN
+            if name in formats:
+                c.number_format = formats[name]
+            elif pd.api.types.is_datetime64_any_dtype(frame[name]):
+                c.number_format = DATE_FORMAT
+            c.quotePrefix = quoted
+            row.append(c)
+    return rows
+
+
 def write_sheet(
-    wb: Workbook,
+    book: StreamedWorkbook,
     title: str,
     frame: pd.DataFrame,
     *,
@@ -147,14 +162,15 @@ def write_sheet(
     colours: dict[str, dict[str, str]] | None = None,
     formats: dict[str, str] | None = None,
 ) -> None:
-    """Stream ``frame`` into a new sheet: hidden key row of column codes, labelled header, rows.
+    """Add a sheet for ``frame``: hidden key row of column codes, labelled header, then its rows.
 
     ``page`` is (page-header title, footer with {page}/{pages}); ``colours``
     maps a column to {value: fill name}; ``formats`` a column to a number format.
-    Everything that must precede the rows (widths, panes, page setup) is set first,
-    as write-only sheets require.
+    Everything that must precede the rows (widths, panes, page setup) is set
+    first, as write-only sheets require; the rows themselves are streamed in
+    when the workbook is saved.
     """
-    ws = wb.create_sheet(title)
+    ws = book.wb.create_sheet(title)
     codes = [str(c) for c in frame.columns]
     widths = layout.column_widths(frame, labels)
     layout.set_widths(ws, widths)
@@ -165,11 +181,9 @@ def write_sheet(
         ws.row_dimensions[1].hidden = True
         ws.append(codes)
     ws.append(_header_cells(ws, labels, notes or [""] * len(labels)))
-    columns = [_column_cells(ws, frame[c]) for c in frame.columns]
-    wrapped = {j - 1 for j in layout.wrapped_columns(widths)}
-    styled = _styler(ws, frame, wrapped, formats or {})
-    for row in zip(*columns):
-        ws.append(styled(row) if styled else row)
+    for row in _prototype_rows(ws, frame, {j - 1 for j in layout.wrapped_columns(widths)}, formats or {}):
+        ws.append(row)
+    book.sheets.append((frame.reset_index(drop=True), head))
     last = head + len(frame)
     if codes:
         ws.auto_filter.ref = f"A{head}:{get_column_letter(len(codes))}{max(last, head)}"
@@ -177,26 +191,3 @@ def write_sheet(
         if name in codes and len(frame):
             col = get_column_letter(codes.index(name) + 1)
             colour_status(ws, f"{col}{head + 1}:{col}{last}", colour)
-
-
-def _styler(ws, frame: pd.DataFrame, wrapped: set[int], formats: dict[str, str]):
-    """A function styling one row's cells (wrap, number formats), or None when nothing needs styling."""
-    fmt = {frame.columns.get_loc(k): v for k, v in formats.items() if k in frame.columns}
-    if not wrapped and not fmt:
-        return None
-
-    def style(row):
-        out = list(row)
-        for j in wrapped | set(fmt):
-            v = out[j]
-            if v is None:
-                continue
-            c = v if isinstance(v, WriteOnlyCell) else WriteOnlyCell(ws, v)
-            if j in wrapped:
-                c.alignment = layout.WRAP_ALIGN
-            if j in fmt:
-                c.number_format = fmt[j]
-            out[j] = c
-        return out
-
-    return style

@@ -32,14 +32,21 @@ import os
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
 from openpyxl.utils import quote_sheetname
 
 from analysis import config, i18n
 from analysis.common.hashing import sha256_file
 from analysis.dataset.schema import TABLE_ORDER, TABLES
 from analysis.excel import layout
-from analysis.excel.cells import CREATOR, clean_text, colour_status, fit_widths, set_value, write_sheet
+from analysis.excel.cells import (
+    CREATOR,
+    StreamedWorkbook,
+    clean_text,
+    colour_status,
+    fit_widths,
+    set_value,
+    write_sheet,
+)
 from analysis.store.atomic import replace, write_temp
 
 PROGRAM_TITLE = (
@@ -214,7 +221,9 @@ def _write_computed(wb, ds, as_of, lang, page) -> None:
     derived = derived_indicators(ds.indicators, ds.observations)
     codes = [str(c) for c in derived.columns]
     title = label("sheet.derived_indicators", lang)
-    write_sheet(wb, title, derived, labels=[column_label(c, lang) for c in codes], page=(f"{page[0]} - {title}", page[1]))
+    write_sheet(
+        wb, title, derived, labels=[column_label(c, lang) for c in codes], page=(f"{page[0]} - {title}", page[1])
+    )
 
 
 def _write_about(wb, ds, meeting, as_of, lang, work_plan, generated, page) -> None:
@@ -244,8 +253,8 @@ def build_workbook(
     lang: str = "en",
     work_plan: Path | str | None = None,
     generated: dt.datetime | None = None,
-) -> Workbook:
-    """The export workbook (write-only: save it once) for dataset ``ds``.
+) -> StreamedWorkbook:
+    """The export workbook (streamed: save it once) for dataset ``ds``.
 
     ``meeting`` is a :class:`analysis.dataset.meetings.Meeting` or None; ``as_of``
     defaults to the meeting's ``as_of`` (else today).
@@ -255,7 +264,7 @@ def build_workbook(
     generated = generated or dt.datetime.now(dt.UTC).replace(microsecond=0)
     title = label("title", lang)
     where = f"{meeting.meeting_id}: {meeting.title(lang)}" if meeting is not None else ""
-    wb = Workbook(write_only=True)
+    wb = StreamedWorkbook()
     layout.set_properties(
         wb,
         title=f"{title} - {where}" if where else title,
@@ -272,7 +281,7 @@ def build_workbook(
     return wb
 
 
-def save_workbook(wb: Workbook, out: Path | str) -> Path:
+def save_workbook(wb: StreamedWorkbook, out: Path | str) -> Path:
     """Save ``wb`` to ``out`` atomically, streaming to a temporary file beside it."""
     out = Path(out)
     tmp = write_temp(out, b"")
@@ -306,7 +315,7 @@ def export_workbook(
 
 def export_frame(frame: pd.DataFrame, out: Path | str, title: str = "", lang: str = "en") -> Path:
     """One frame as a workbook formatted like the export (labelled header, filters, print setup)."""
-    wb = Workbook(write_only=True)
+    wb = StreamedWorkbook()
     layout.set_properties(wb, title=title or label("title", lang), subject=label("program", lang), creator=CREATOR)
     codes = [str(c) for c in frame.columns]
     write_sheet(
