@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice not installed (make system-deps)")
 
 
 def libreoffice_convert(path: Path, to: str, out_dir: Path) -> Path:
@@ -41,3 +40,11 @@ def printed_pages(path: Path, out_dir: Path) -> tuple[int, Path]:
 
     pdf = libreoffice_convert(path, "pdf", out_dir)
     return len(PdfReader(str(pdf)).pages), pdf
+
+
+@pytest.fixture
+def print_pages():
+    """``print_pages(xlsx, out_dir) -> (pages, pdf)``; the test is skipped without LibreOffice."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice not installed (make system-deps)")
+    return printed_pages

@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
+from analysis import i18n
 from analysis.dataset.loading import load_dataset
 from analysis.dataset.meetings import load_meetings, resolve_meeting
-from analysis.excel.export import build_workbook, clean_text, export_workbook
+from analysis.excel.export import clean_text, export_workbook
 from analysis.store.csv_io import export_csv, spreadsheet_safe
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "excel"
@@ -44,34 +45,37 @@ def exported(tmp_path_factory):
 
 
 def sheet(path, name):
+    """Rows of a sheet as calamine reads them: row 0 is the key row (codes), row 1 the labels, then data."""
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+def records(path, name) -> list[dict]:
+    rows = sheet(path, name)
+    return [dict(zip(rows[0], r)) for r in rows[2:]]
 
 
 def test_sheet_names_and_order(exported):
     _, out, _ = exported
-    names = CalamineWorkbook.from_path(str(out)).sheet_names
-    assert names[0] == "Summary" and names[-1] == "About"
-    assert {"actions", "milestones", "mandate_status", "milestone_status", "derived_indicators"} <= set(names)
-    assert all(len(n) <= 31 for n in names)
+    meta = CalamineWorkbook.from_path(str(out)).sheets_metadata
+    visible = [m.name for m in meta if str(m.visible).endswith("Visible")]
+    assert visible[0] == "Summary" and visible[-1] == "About"
+    assert {"actions", "milestones", "Mandate status", "Milestone status", "Derived indicators"} <= set(visible)
+    assert all(len(m.name) <= 31 for m in meta)
 
 
 def test_real_types_read_back_by_calamine(exported):
     ds, out, _ = exported
-    rows = sheet(out, "actions")
-    header = rows[0]
-    a1 = dict(zip(header, rows[1]))
+    a1 = records(out, "actions")[0]
     assert a1["start"] == dt.date(2006, 3, 1)  # a date, not text
-    obs = sheet(out, "observations")
-    values = [dict(zip(obs[0], r))["value"] for r in obs[1:]]
+    values = [r["value"] for r in records(out, "observations")]
     assert all(isinstance(v, float) for v in values)
     assert values == list(ds.observations["value"].astype(float))
-    ms = sheet(out, "milestones")
-    assert dict(zip(ms[0], ms[1]))["recurring"] is False  # a boolean
+    assert records(out, "milestones")[0]["recurring"] is False  # a boolean
 
 
 def test_formula_like_text_stays_text(exported):
     _, out, _ = exported
-    descriptions = [r[3] for r in sheet(out, "actions")[1:]]
+    descriptions = [r["description"] for r in records(out, "actions")]
     assert HOSTILE in descriptions
     assert "-starts with minus and a bell" in descriptions  # control character removed
     ws = openpyxl.load_workbook(out)["actions"]
@@ -89,29 +93,81 @@ def test_loader_reads_the_export_back(exported):
         pd.testing.assert_frame_equal(again.tables[name], expected, check_dtype=False, obj=name)
 
 
-def test_header_formatting_and_conditional_colours(exported):
+def test_header_row_labels_comments_and_key_row(exported):
+    _, out, _ = exported
+    ws = openpyxl.load_workbook(out)["actions"]
+    assert ws.row_dimensions[1].hidden and ws["A1"].value == "action_id"  # the key row: codes
+    assert ws["A2"].value == "Action" and ws["A2"].font.bold and ws.freeze_panes == "A3"
+    note = ws.cell(row=2, column=[c.value for c in ws[1]].index("description") + 1).comment.text
+    assert "[description]" in note and "Short description in the document's words." in note
+    assert ws.auto_filter.ref.startswith("A2:") and ws.print_title_rows == "$2:$2"
+
+
+def test_page_setup_on_every_sheet(exported):
     _, out, _ = exported
     wb = openpyxl.load_workbook(out)
-    ws = wb["milestone_status"]
-    assert ws.freeze_panes == "A2" and ws["A1"].font.bold and ws.auto_filter.ref.startswith("A1:")
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9, ws.title
+        assert (
+            ws.page_setup.fitToWidth == 1
+            and ws.page_setup.fitToHeight == 0
+            and ws.sheet_properties.pageSetUpPr.fitToPage
+        )
+        assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
+        assert "Migrants Program" in ws.oddHeader.center.text and ws.print_title_rows
+
+
+def test_workbook_properties_name_the_program_and_meeting(exported):
+    _, out, _ = exported
+    props = openpyxl.load_workbook(out).properties
+    assert "2007" in props.title and "Migrants" in props.title
+    assert props.subject.startswith("Inter-American Program for the Promotion") and "2007" in props.subject
+    assert props.creator == "OAS General Secretariat (analysis)" and "openpyxl" not in (props.creator or "")
+
+
+def test_statuses_coloured_by_conditional_formatting(exported):
+    _, out, _ = exported
+    ws = openpyxl.load_workbook(out)["Milestone status"]
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
-    assert any(r.formula == ['"missed"'] for r in rules)
-    assert all(ws.cell(row=r, column=8).fill.fill_type is None for r in range(2, ws.max_row + 1))  # no static fills
-    assert max(d.width for d in ws.column_dimensions.values()) <= 60
+    missed = i18n.label("milestone_status", "missed", "en")
+    assert any(r.formula == [f'"{missed}"'] for r in rules)
+    col = [c.value for c in ws[1]].index("status") + 1
+    assert all(ws.cell(row=r, column=col).fill.fill_type is None for r in range(3, ws.max_row + 1))  # no static fills
+    assert max(d.width for d in ws.column_dimensions.values()) <= 70
 
 
-def test_summary_and_about_in_spanish():
+def test_export_in_spanish(tmp_path):
     ds = load_dataset(FIX / "program")
     meeting = resolve_meeting(load_meetings(FIX / "meetings.csv"), "2007")
-    wb = build_workbook(ds, meeting, lang="es", generated=dt.datetime(2007, 3, 1, tzinfo=dt.UTC))
-    assert wb.sheetnames[0] == "Resumen" and wb.sheetnames[-1] == "Acerca de"
-    assert wb["Resumen"]["A1"].value == "Responsable"
+    out = export_workbook(tmp_path / "es.xlsx", ds, meeting, lang="es")
+    wb = openpyxl.load_workbook(out)
+    visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+    assert visible[0] == "Resumen" and visible[-1] == "Acerca de" and "Estado de hitos" in visible
+    assert wb["Resumen"]["A1"].value == "Responsable" and wb["actions"]["A2"].value == "Acción"
     about = {r[0]: r[1] for r in wb["Acerca de"].iter_rows(min_row=2, values_only=True)}
-    assert about["Versión de los datos"] == ds.version
-    assert about["Cifras al"] == dt.date(2007, 3, 31)
+    assert about["Versión de los datos"] == ds.version and about["Programa"].startswith("Programa Interamericano")
+    assert about["Cifras al"] == dt.datetime(2007, 3, 31)
     summary = {r[0]: r for r in wb["Resumen"].iter_rows(min_row=2, values_only=True)}
-    # IACHR: 4 mandates; M1 planned only, M2 with actions carried out; milestone C1 due in March 2007
-    assert summary["IACHR"][2:6] == (4, 1, 1, 2)
+    assert summary["IACHR"][1] == "Comisión Interamericana de Derechos Humanos"  # names in the language
+    statuses = {r[0]: r for r in wb["Estado de hitos"].iter_rows(min_row=3, values_only=True)}
+    shown = {row[[c.value for c in wb["Estado de hitos"][1]].index("status")] for row in statuses.values()}
+    assert shown and not shown & {"met", "missed", "past_unreported", "not_yet_due"}  # labels, not codes
+    assert "Página &P de &N" == wb["actions"].oddFooter.right.text
+    assert load_dataset(out).version  # still round-trips through the loader
+
+
+def test_export_prints_in_at_most_20_pages(tmp_path, print_pages):
+    ds = load_dataset()
+    meeting = resolve_meeting(load_meetings(), "2007")
+    out = export_workbook(tmp_path / "export.xlsx", ds, meeting, lang="es")
+    pages, pdf = print_pages(out, tmp_path)
+    assert pages <= 20, f"{pages} pages"
+    from pypdf import PdfReader
+
+    first = PdfReader(str(pdf)).pages[1].extract_text()
+    assert "Página 2 de" in first and "Programa de Migrantes" in first
 
 
 def test_spreadsheet_safe_csv(tmp_path):
@@ -140,11 +196,11 @@ def test_opens_in_libreoffice_with_the_same_values(exported, tmp_path):
     )
     assert r.returncode == 0, r.stderr
     with open(tmp_path / "export-actions.csv", encoding="utf-8", newline="") as fh:
-        actions = list(csv.DictReader(fh))
+        actions = list(csv.DictReader(fh))[1:]  # the key row is the CSV header; then the label row
     assert HOSTILE in [a["description"] for a in actions]  # shown as text, not evaluated
     assert actions[0]["start"] == "2006-03-01"
     with open(tmp_path / "export-observations.csv", encoding="utf-8", newline="") as fh:
-        obs = list(csv.DictReader(fh))
+        obs = list(csv.DictReader(fh))[1:]
     assert obs and all(float(o["value"]) == float(o["value"]) for o in obs)
     # LibreOffice writes its own .xlsx: types survive the round trip
     r = subprocess.run(
@@ -155,10 +211,9 @@ def test_opens_in_libreoffice_with_the_same_values(exported, tmp_path):
     )
     assert r.returncode == 0, r.stderr
     lo = tmp_path / "lo" / "export.xlsx"
-    rows = sheet(lo, "actions")
-    assert dict(zip(rows[0], rows[1]))["start"] == dt.date(2006, 3, 1)
-    assert HOSTILE in [row[3] for row in rows[1:]]
+    assert records(lo, "actions")[0]["start"] == dt.date(2006, 3, 1)
+    assert HOSTILE in [r["description"] for r in records(lo, "actions")]
     wb = openpyxl.load_workbook(lo)
     assert all(c.data_type != "f" for row in wb["actions"].iter_rows() for c in row)
-    values = [dict(zip(sheet(lo, "observations")[0], r))["value"] for r in sheet(lo, "observations")[1:]]
+    values = [r["value"] for r in records(lo, "observations")]
     assert all(isinstance(v, float) for v in values)

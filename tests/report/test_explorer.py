@@ -29,7 +29,7 @@ def test_explorer_draws_its_views_with_plotly_bundles(executed):
     assert not errors
     outputs = _widget_outputs(executed)
     charts = [o for o in outputs if PLOTLY_MIME in o.get("data", {})]
-    assert len(charts) >= 3  # coverage, timeline and indicators views each draw at least one chart
+    assert len(charts) >= 2  # the coverage and timeline views draw charts (Program-wide indicators are a table)
     tables = [o for o in outputs if "itables" in json.dumps(o.get("data", {})).lower()]
     assert tables  # the milestone table is an itables table
 

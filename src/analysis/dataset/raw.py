@@ -29,6 +29,10 @@ from analysis.errors import DataError, Problem
 TEXT = pd.StringDtype("pyarrow")
 _SAVE_AS = "save it from Excel as 'CSV UTF-8 (Comma delimited)' and try again"
 
+# A hidden sheet of the Excel export (analysis.excel.export): for each table sheet, how
+# many rows of translated labels sit between the key row (the column codes, row 1) and the data.
+LAYOUT_SHEET = "_layout"
+
 
 @dataclass
 class RawTable:
@@ -139,12 +143,23 @@ def _read_workbook(path: Path) -> dict[str, RawTable]:
     except (CalamineError, PasswordError, XmlError, ZipError, OSError, ValueError) as exc:
         raise DataError(Problem(f"the workbook cannot be read: {exc}", file=str(path))) from None
     out: dict[str, RawTable] = {}
+    labels = _label_rows(wb)
     for name in TABLE_ORDER:
         if name not in wb.sheet_names:
             continue
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        out[name] = RawTable(name, _sheet_frame(rows), str(path), sheet=name)
+        skip = labels.get(name, 0)  # the export's labelled header rows under the key row
+        rows = rows[:1] + rows[1 + skip :]
+        out[name] = RawTable(name, _sheet_frame(rows), str(path), sheet=name, header_row=1 + skip)
     return out
+
+
+def _label_rows(wb) -> dict[str, int]:
+    """Table -> number of label rows under its key row, from the export's :data:`LAYOUT_SHEET`."""
+    if LAYOUT_SHEET not in wb.sheet_names:
+        return {}
+    rows = wb.get_sheet_by_name(LAYOUT_SHEET).to_python()
+    return {str(r[0]): int(r[1]) for r in rows[1:] if len(r) > 1 and isinstance(r[1], (int, float)) and 0 <= r[1] < 10}
 
 
 def _sheet_frame(rows: list[list]) -> pd.DataFrame:

@@ -134,6 +134,11 @@ def _header_cells(ws, labels: list[str], notes: list[str]) -> list:
     return cells
 
 
+def _holds_dates(series: pd.Series) -> bool:
+    """An object column with date values in it (a small mixed sheet such as About)."""
+    return series.dtype == object and any(isinstance(v, dt.date) for v in series.head(50))
+
+
 def _prototype_rows(ws, frame: pd.DataFrame, wrapped: set[int], formats: dict[str, str]) -> list[list]:
     """Two rows of styled cells: each column's style, then the same with Excel's quote prefix."""
     rows: list[list] = [[], []]
@@ -143,7 +148,7 @@ def _prototype_rows(ws, frame: pd.DataFrame, wrapped: set[int], formats: dict[st
             c.alignment = layout.WRAP_ALIGN if j in wrapped else layout.TOP_ALIGN
             if name in formats:
                 c.number_format = formats[name]
-            elif pd.api.types.is_datetime64_any_dtype(frame[name]):
+            elif pd.api.types.is_datetime64_any_dtype(frame[name]) or _holds_dates(frame[name]):
                 c.number_format = DATE_FORMAT
             c.quotePrefix = quoted
             row.append(c)

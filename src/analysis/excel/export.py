@@ -36,6 +36,7 @@ from openpyxl.utils import quote_sheetname
 
 from analysis import config, i18n
 from analysis.common.hashing import sha256_file
+from analysis.dataset.raw import LAYOUT_SHEET
 from analysis.dataset.schema import TABLE_ORDER, TABLES
 from analysis.excel import layout
 from analysis.excel.cells import (
@@ -49,10 +50,6 @@ from analysis.excel.cells import (
 )
 from analysis.store.atomic import replace, write_temp
 
-PROGRAM_TITLE = (
-    "Inter-American Program for the Promotion and Protection of the Human Rights of Migrants, "
-    "Including Migrant Workers and Their Families"
-)
 STATUS_COLOURS = {
     # milestone status (analysis.measures.status)
     "met": "good",
@@ -194,7 +191,10 @@ def _write_tables(wb, ds, lang, page) -> None:
 
 def _status_sheet(wb, key: str, frame: pd.DataFrame, vocabulary: str, lang: str, page) -> None:
     """A computed sheet whose ``status`` column shows labels in ``lang`` (codes stay in the key row's column)."""
-    labels_of = status_labels(vocabulary, frame["status"].dropna().unique(), lang)
+    from analysis.measures import MANDATE_STATUSES, MILESTONE_STATUSES
+
+    codes = {"mandate_status": MANDATE_STATUSES, "milestone_status": MILESTONE_STATUSES}[vocabulary]
+    labels_of = status_labels(vocabulary, [*codes, *frame["status"].dropna().unique()], lang)
     frame = frame.assign(status=frame["status"].map(labels_of))
     colours = {labels_of[c]: fill for c, fill in STATUS_COLOURS.items() if c in labels_of}
     codes = [str(c) for c in frame.columns]
@@ -230,7 +230,7 @@ def _write_about(wb, ds, meeting, as_of, lang, work_plan, generated, page) -> No
     wp = Path(work_plan) if work_plan is not None else config.work_plan_path()
     none = label("about.none", lang)
     rows = [
-        ("about.title", label("program", lang)),
+        ("about.title", i18n.t("program.title", lang)),
         ("about.meeting", f"{meeting.meeting_id}: {meeting.title(lang)}" if meeting is not None else none),
         ("about.as_of", as_of),
         ("about.data_version", ds.version),
@@ -268,7 +268,7 @@ def build_workbook(
     layout.set_properties(
         wb,
         title=f"{title} - {where}" if where else title,
-        subject=f"{label('program', lang)}. {where}".strip(),
+        subject=f"{i18n.t('program.title', lang)}. {where}".strip(),
         creator=CREATOR,
         keywords=f"OAS; CAJP; migrants; {ds.version}",
         language=lang,
@@ -278,7 +278,17 @@ def build_workbook(
     _write_tables(wb, ds, lang, page)
     _write_computed(wb, ds, as_of, lang, page)
     _write_about(wb, ds, meeting, as_of, lang, work_plan, generated, page)
+    _write_layout(wb)
     return wb
+
+
+def _write_layout(wb: StreamedWorkbook) -> None:
+    """The hidden sheet telling the loader that one label row sits under each table's key row."""
+    ws = wb.wb.create_sheet(LAYOUT_SHEET)
+    ws.sheet_state = "veryHidden"
+    ws.append(["table", "label_rows"])
+    for name in TABLE_ORDER:
+        ws.append([name, 1])
 
 
 def save_workbook(wb: StreamedWorkbook, out: Path | str) -> Path:
@@ -316,7 +326,9 @@ def export_workbook(
 def export_frame(frame: pd.DataFrame, out: Path | str, title: str = "", lang: str = "en") -> Path:
     """One frame as a workbook formatted like the export (labelled header, filters, print setup)."""
     wb = StreamedWorkbook()
-    layout.set_properties(wb, title=title or label("title", lang), subject=label("program", lang), creator=CREATOR)
+    layout.set_properties(
+        wb, title=title or label("title", lang), subject=i18n.t("program.title", lang), creator=CREATOR
+    )
     codes = [str(c) for c in frame.columns]
     write_sheet(
         wb,

@@ -19,14 +19,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
-MIN_WIDTH, MAX_WIDTH = 8, 60
-WRAP_WIDTH = 50  # text columns wider than this wrap instead of growing
+MIN_WIDTH, MAX_WIDTH = 8, 70
+WRAP_WIDTH = 50  # text columns at least this wide wrap instead of growing
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", start_color="DCE6F1", end_color="DCE6F1")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
 WRAP_ALIGN = Alignment(wrap_text=True, vertical="top")
 TOP_ALIGN = Alignment(vertical="top")
 WIDTH_SAMPLE = 2000  # rows sampled to size a column (exact for the shipped data)
+CHARS_PER_WIDTH = 1.2  # characters of wrapped text a unit of column width holds (measured in LibreOffice)
 
 
 def page_setup(ws, title: str, page_label: str, title_row: int | None = 1, landscape: bool = True) -> None:
@@ -104,7 +105,7 @@ def row_height(texts, widths: list[float], line: float = 15.0, cap: int = 12) ->
     for text, width in zip(texts, widths):
         if text is None or isinstance(text, (int, float, dt.date)):
             continue
-        per_line = max(int(width * 1.1) - 1, 1)
+        per_line = max(int(width * CHARS_PER_WIDTH), 1)
         n = sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
         lines = max(lines, n)
     return line * min(lines, cap)

@@ -21,6 +21,7 @@ the frame's rows:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import re
@@ -33,6 +34,7 @@ import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from analysis.excel.layout import CHARS_PER_WIDTH
 from analysis.store.csv_io import FORMULA_PREFIXES
 
 CHUNK = 20_000  # rows made and written at a time
@@ -84,11 +86,28 @@ def column_xml(series: pd.Series, refs: list[str], style: str, quoted_style: str
             for v in numbers
         ]
         return _value_cells(shown, refs, style)
-    return _text_cells(series.tolist(), refs, style, quoted_style)
+    values = series.tolist()
+    if any(not isinstance(v, str) and v is not None and v is not pd.NA for v in values):
+        return [_typed_cell(v, r, style, quoted_style) for v, r in zip(values, refs, strict=True)]
+    return _text_cells(values, refs, style, quoted_style)
+
+
+def _typed_cell(value, ref: str, style: str, quoted_style: str) -> str:
+    """One cell of a column of mixed types (small sheets such as About): each value keeps its type."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return _value_cells(["1" if value else "0"], [ref], style, "b")[0]
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        stamp = pd.Timestamp(value)
+        return _value_cells([repr(round((stamp - EPOCH) / pd.Timedelta(days=1), 8))], [ref], style)[0]
+    if isinstance(value, (int, float)):
+        return _value_cells([repr(value)], [ref], style)[0]
+    return _text_cells([value], [ref], style, quoted_style)[0]
 
 
 def _line_counts(values: list, width: float) -> np.ndarray:
-    per_line = max(int(width * 1.1) - 1, 1)
+    per_line = max(int(width * CHARS_PER_WIDTH), 1)
     lengths = np.array([len(v) if isinstance(v, str) else 0 for v in values])
     breaks = np.array([v.count("\n") if isinstance(v, str) else 0 for v in values])
     return np.clip(-(-lengths // per_line) + breaks, 1, MAX_LINES)

@@ -45,7 +45,8 @@ class Explorer:
         impl = ds.implementers
         self.implementer = widgets.Dropdown(
             description="Implementer",
-            options=[("All implementers", ALL)] + [(f"{i} - {n}", i) for i, n in zip(impl["implementer_id"], impl["name_en"])],
+            options=[("All implementers", ALL)]
+            + [(f"{i} - {n}", i) for i, n in zip(impl["implementer_id"], impl["name_en"])],
         )
         self.meeting = widgets.Dropdown(
             description="Meeting",
