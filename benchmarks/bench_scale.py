@@ -166,7 +166,7 @@ def main() -> int:
         sizes.append(("1M obs", 671, 1_000_000))
     results, started = [], time.time()
     for label, scale, obs in sizes:
-        data = generate(OUT / (f"synthetic-x{scale}" + (f"-obs{obs}" if obs else "")), scale, obs)
+        data = generate(OUT / (f"synthetic-x{scale}" + (f"-obs{obs}" if obs else "")), scale, obs, reuse=True)
         rows = sum(1 for _ in (data / "observations.csv").open(encoding="utf-8")) - 1
         runs = args.runs if scale < 1000 and not obs else 1
         print(f"{label}: {rows} observations", file=sys.stderr)

@@ -174,13 +174,20 @@ def _observations(obs: pd.DataFrame, rng: np.random.Generator) -> None:
     obs["election"] = np.where(obs["election"] == "", "", obs["election"] + " " + pd.Series(year).astype(str))
 
 
-def generate(out: Path, scale: int, observations: int | None = None, seed: int = 7) -> Path:
+def generate(out: Path, scale: int, observations: int | None = None, seed: int = 7, reuse: bool = False) -> Path:
     """Write the synthetic tables into ``out`` (a new ``synthetic-...`` folder); return it."""
     out = Path(out).resolve()
     if out.is_relative_to(config.DATA_DIR.resolve()):
         raise SystemExit(f"refusing to write synthetic data under {config.DATA_DIR}: choose another folder")
     if "synthetic" not in out.name.lower():
         raise SystemExit(f"the folder name must say it is synthetic (e.g. synthetic-x{scale}), got {out.name!r}")
+    note = (
+        f"SYNTHETIC data made by benchmarks/synthetic.py (scale {scale}, observations {observations or 'scaled'}, "
+        f"seed {seed}). Not program data: never copy it into data/program/.\n"
+    )
+    readme = out / "SYNTHETIC-DATA-README.txt"
+    if reuse and readme.is_file() and readme.read_text(encoding="utf-8") == note:
+        return out  # made before with the same parameters
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     base = {name: t.frame for name, t in read_raw(config.PROGRAM_DIR).items()}
@@ -196,11 +203,7 @@ def generate(out: Path, scale: int, observations: int | None = None, seed: int =
             _observations(frame, rng)
         _label(frame, name)
         frame.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
-    (out / "SYNTHETIC-DATA-README.txt").write_text(
-        f"SYNTHETIC data made by benchmarks/synthetic.py (scale {scale}, observations {observations or 'scaled'}, "
-        f"seed {seed}). Not program data: never copy it into data/program/.\n",
-        encoding="utf-8",
-    )
+    readme.write_text(note, encoding="utf-8")
     return out
 
 
