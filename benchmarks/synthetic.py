@@ -25,6 +25,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from pathlib import Path
 
@@ -34,7 +35,7 @@ import pandas as pd
 from analysis import config
 from analysis.dataset.crossrefs import NOT_FREE_TEXT, ROW_ID
 from analysis.dataset.periods import PeriodError, parse_period
-from analysis.dataset.raw import read_raw
+from analysis.dataset.raw import data_version, read_raw
 from analysis.dataset.schema import TABLE_ORDER, TABLES
 
 OUT = config.BENCHMARKS_DIR / "results"
@@ -174,6 +175,12 @@ def _observations(obs: pd.DataFrame, rng: np.random.Generator) -> None:
     obs["election"] = np.where(obs["election"] == "", "", obs["election"] + " " + pd.Series(year).astype(str))
 
 
+def _fingerprint() -> str:
+    """This generator's code and the schema's columns: a folder made by other ones is made again."""
+    columns = ";".join(f"{t.name}:{','.join(t.column_names)}" for t in TABLES.values())
+    return hashlib.sha256(Path(__file__).read_bytes() + columns.encode()).hexdigest()[:12]
+
+
 def generate(out: Path, scale: int, observations: int | None = None, seed: int = 7, reuse: bool = False) -> Path:
     """Write the synthetic tables into ``out`` (a new ``synthetic-...`` folder); return it."""
     out = Path(out).resolve()
@@ -184,6 +191,7 @@ def generate(out: Path, scale: int, observations: int | None = None, seed: int =
     note = (
         f"SYNTHETIC data made by benchmarks/synthetic.py (scale {scale}, observations {observations or 'scaled'}, "
         f"seed {seed}). Not program data: never copy it into data/program/.\n"
+        f"Made from shipped data {data_version(config.PROGRAM_DIR)} by generator {_fingerprint()}.\n"
     )
     readme = out / "SYNTHETIC-DATA-README.txt"
     if reuse and readme.is_file() and readme.read_text(encoding="utf-8") == note:
