@@ -26,6 +26,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -85,10 +86,12 @@ def step(name: str, cmd: list[str], runs: int, timeout: float, env=ENV) -> dict:
     }
 
 
-def bench_size(label: str, data: Path, rows: int, runs: int, tmp: Path) -> list[dict]:
+def bench_size(label: str, data: Path, rows: int, runs: int, tmp: Path, only: set[str] | None = None) -> list[dict]:
     steps = HERE / "scale_steps.py"
     out = []
     for name in INPROCESS:
+        if only and name not in only:
+            continue
         env = ENV
         if name == "load_cached":
             env = {**os.environ, "ANALYSIS_DATASET_CACHE": "1"}
@@ -96,6 +99,8 @@ def bench_size(label: str, data: Path, rows: int, runs: int, tmp: Path) -> list[
             subprocess.run([PY, "-c", warm], env=env, check=True)
         out.append(step(name, [PY, str(steps), name, str(data)], runs, 900, env))
     cli = [PY, "-m", "analysis"]
+    if only:
+        return [{**r, "size": label, "rows": rows} for r in out]
     out.append(step("validate", [*cli, "validate", "--no-sources", str(data)], runs, 900))
     out.append(step("summary", [*cli, "summary", "--as-of", "2007-03-16", str(data)], runs, 900))
     xlsx = tmp / f"export-{label}.xlsx"
@@ -157,7 +162,10 @@ def main() -> int:
     ap.add_argument("--million", action=argparse.BooleanOptionalAction, default=True, help="also 1M observations")
     ap.add_argument("--runs", type=int, default=3, help="runs per step below 1000x (median); 1 from 1000x on")
     ap.add_argument("--write", action="store_true", help="write the results into benchmarks/scale.md")
+    ap.add_argument("--only", help="comma-separated in-process steps to measure again (with --update)")
+    ap.add_argument("--update", action="store_true", help="replace those steps in the last results, keep the rest")
     args = ap.parse_args()
+    only = set(args.only.split(",")) if args.only else None
     tmp = OUT / "synthetic-scale-work"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -170,16 +178,27 @@ def main() -> int:
         rows = sum(1 for _ in (data / "observations.csv").open(encoding="utf-8")) - 1
         runs = args.runs if scale < 1000 and not obs else 1
         print(f"{label}: {rows} observations", file=sys.stderr)
-        part = bench_size(label, data, rows, runs, tmp)
+        part = bench_size(label, data, rows, runs, tmp, only)
         for r in part:
             print(json.dumps(r), file=sys.stderr)
         results += part
     elapsed = time.time() - started
+    if args.update:
+        saved = json.loads((OUT / "scale.json").read_text(encoding="utf-8"))
+        if isinstance(saved, list):  # written by an earlier version of this script: results only
+            minutes = re.search(r"\(([0-9.]+) minutes of wall time\)", (HERE / "scale.md").read_text(encoding="utf-8"))
+            first = {"sizes": "1,10,100,1000", "runs": 3, "million": True}
+            saved = {"results": saved, "elapsed": float(minutes[1]) * 60 if minutes else 0.0, "args": first}
+        new = {(r["size"], r["step"]): r for r in results}
+        results = [new.pop((r["size"], r["step"]), r) for r in saved["results"]] + list(new.values())
+        args.updated = " ".join(sys.argv[1:])
+        args, elapsed = argparse.Namespace(**{**saved["args"], "updated": args.updated}), saved["elapsed"]
     doc = report(results, elapsed, args)
     print(doc)
     if args.write:
         (HERE / "scale.md").write_text(doc, encoding="utf-8")
-        (OUT / "scale.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+        saved = {"results": results, "elapsed": elapsed, "args": vars(args)}
+        (OUT / "scale.json").write_text(json.dumps(saved, indent=1, default=str), encoding="utf-8")
     return 0
 
 
@@ -191,7 +210,12 @@ def report(results: list[dict], elapsed: float, args) -> str:
         "Written by `benchmarks/bench_scale.py --write`; data made by `benchmarks/synthetic.py` (SYNTHETIC, never program data).",
         "",
         f"Command: `python benchmarks/bench_scale.py --sizes {args.sizes} --runs {args.runs}{'' if args.million else ' --no-million'} --write`",
-        f"({elapsed / 60:.1f} minutes of wall time).",
+        f"({elapsed / 60:.1f} minutes of wall time)."
+        + (
+            f" Steps measured again with `python benchmarks/bench_scale.py {args.updated}`."
+            if getattr(args, "updated", None)
+            else ""
+        ),
         "",
         f"Machine: {machine()}. The machine is shared: wall times swing with the load, CPU times much less;",
         "ratios and exponents use CPU time. In-process steps are timed after imports; commands include",

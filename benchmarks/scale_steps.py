@@ -38,16 +38,16 @@ def load_cached(path: Path) -> None:
 
 def measures(path: Path) -> None:
     """Load, validate and compute every measure the reports use."""
+    from analysis import measures as m
     from analysis.dataset.loading import load_dataset
-    from analysis.measures import core
 
     ds = load_dataset(path, use_cache=False)
-    counts = core.implementer_counts(ds, "2007-03-16")
-    core.program_totals(counts)
-    core.mandate_status(ds.mandates, ds.actions, ds.action_mandates)
-    core.milestone_status(ds.milestones, "2007-03-16")
-    core.derived_indicators(ds.indicators, ds.observations)
-    core.indicator_table(ds.indicators, ds.observations)
+    counts = m.implementer_counts(ds, "2007-03-16")
+    m.program_totals(counts)
+    m.mandate_status(ds.mandates, ds.actions, ds.action_mandates)
+    m.milestone_status(ds.milestones, "2007-03-16", ds.data_quality)
+    m.derived_indicators(ds.indicators, ds.observations)
+    m.indicator_table(ds.indicators, ds.observations)
 
 
 def xlsx_loader(path: Path) -> None:
