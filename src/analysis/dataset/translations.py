@@ -12,6 +12,9 @@ True
 
 from __future__ import annotations
 
+import numpy as np
+
+from analysis.dataset.checks import stripped
 from analysis.dataset.raw import RawTable
 from analysis.dataset.schema import TABLES
 from analysis.errors import Problem
@@ -26,16 +29,15 @@ def missing_translations(raw: dict[str, RawTable]) -> list[Problem]:
         for col in TABLES[name].columns:
             if not col.translation_of or col.name not in t.frame.columns or col.translation_of not in t.frame.columns:
                 continue
-            sources = t.frame[col.translation_of].astype(str).str.strip()
-            empty = t.frame[col.name].astype(str).str.strip() == ""
-            for i in t.frame.index[(sources != "") & empty]:
-                pos = t.frame.index.get_loc(i)
+            sources = stripped(t.frame[col.translation_of])  # Arrow text: no Python string per cell
+            empty = stripped(t.frame[col.name]) == ""
+            for pos in np.flatnonzero(((sources != "") & empty).to_numpy(dtype=bool)):
                 out.append(
                     Problem(
                         f"no translation of '{col.translation_of}' (the English text is shown instead)",
                         file=t.file,
                         sheet=t.sheet,
-                        row=t.row_number(pos),
+                        row=t.row_number(int(pos)),
                         column=col.name,
                     )
                 )
