@@ -277,8 +277,13 @@ make setup system-deps
 ```
 """
     path = Path(__file__).with_name("README.md")
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    # Keep the sections other benchmarks write after ours (everything from the first
+    # "## " heading that follows our "## Reproduce").
+    rest = old.split("## Reproduce", 1)[1] if "## Reproduce" in old else ""
+    rest = rest[rest.index("\n## ") + 1 :] if "\n## " in rest else ""
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(text + ("\n" + rest if rest else ""), encoding="utf-8")
     os.replace(tmp, path)
 
 

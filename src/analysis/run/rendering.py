@@ -4,10 +4,10 @@ nbconvert's HTMLExporter (``basic`` template: body only, no inputs, no
 prompts) renders the outputs; this module wraps them in our own page: a
 navigation bar (landing page, overview, the same report in the other
 languages), one title block, a table of contents from the headings, a cover
-that only print shows, inline CSS, and plotly.js. The page is parsed with
-BeautifulSoup, never with regular expressions: headings get ids, tables get a
-scrolling wrapper, and scripts, styles and frames that would load from
-another host are removed.
+that only print shows, inline CSS, and plotly.js. The fragment is edited as a
+BeautifulSoup tree (:mod:`analysis.run.fragment`): headings get ids, tables a
+scrolling wrapper, headings stay with their charts, and anything that would
+load from another host is removed.
 
 plotly.js is one shared file per meeting folder (``assets/plotly.min.js``,
 referenced relatively, so a page weighs kilobytes and still works offline);
@@ -23,20 +23,27 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from analysis.run.css import CSS
+from analysis.run.fragment import add_toc as add_toc
+from analysis.run.fragment import (
+    add_toc_ids,
+    keep_headings_with_content,
+    parse,
+    strip_external_tags,
+    toc_list,
+    wrap_tables,
+)
+from analysis.run.fragment import strip_external as strip_external
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 # Output types whose nbconvert rendering loads code from a CDN.
 DROP_MIMES = ("application/vnd.jupyter.widget-view+json", "application/vnd.jupyter.widget-state+json")
 PLOTLY_ASSET = "assets/plotly.min.js"  # relative to the meeting folder
 OVERVIEW = "program-overview"
-SHORT_TABLE_ROWS = 15  # a table up to this many rows is kept on one printed page
-HEADINGS = ["h2", "h3", "h4"]
 
 
 @dataclass(frozen=True)
@@ -156,136 +163,6 @@ def render_body(nb) -> str:
     return body
 
 
-# ------------------------------------------------------------------ the fragment, parsed
-
-
-def _soup(fragment: str):
-    from bs4 import BeautifulSoup
-
-    return BeautifulSoup(fragment, "html.parser")
-
-
-def _is_external(url: str | None) -> bool:
-    return bool(url) and re.match(r"\s*(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE) is not None
-
-
-def _strip_external(soup) -> None:
-    for tag in soup.find_all(["script", "iframe", "img", "source", "embed", "object"]):
-        if _is_external(tag.get("src") or tag.get("data")):
-            tag.decompose()
-    for tag in soup.find_all("link"):
-        if _is_external(tag.get("href")):
-            tag.decompose()
-
-
-def strip_external(fragment: str) -> str:
-    """Remove scripts, styles, frames and images that would load from another host."""
-    soup = _soup(fragment)
-    _strip_external(soup)
-    return str(soup)
-
-
-def _anchor(label: str, used: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:50] or "section"
-    anchor, i = base, 1
-    while anchor in used:
-        i += 1
-        anchor = f"{base}-{i}"
-    used.add(anchor)
-    return anchor
-
-
-def _add_toc(soup) -> list[tuple[int, str, str]]:
-    entries: list[tuple[int, str, str]] = []
-    used: set[str] = set()
-    for h in soup.find_all(["h1", "h2", "h3"]):
-        for a in h.find_all("a", class_="anchor-link"):
-            a.decompose()
-        label = " ".join(h.get_text(" ").split())
-        if not label:
-            continue
-        h["id"] = _anchor(label, used)
-        entries.append((int(h.name[1]), h["id"], label))
-    return entries
-
-
-def add_toc(fragment: str) -> tuple[str, list[tuple[int, str, str]]]:
-    """Give every h1-h3 a fresh id; return the fragment and (level, id, text) entries."""
-    soup = _soup(fragment)
-    entries = _add_toc(soup)
-    return str(soup), entries
-
-
-def _wrap_tables(soup, lang: str) -> None:
-    """Each table scrolls inside its own focusable region; short ones are kept on one printed page."""
-    labels: set[str] = set()
-    for n, table in enumerate(soup.find_all("table"), start=1):
-        for th in table.find_all("th"):
-            if not th.get_text(strip=True):
-                th.name = "td"  # an empty corner cell heads nothing
-        if len(table.find_all("tr")) <= SHORT_TABLE_ROWS:
-            table["class"] = [*table.get("class", []), "oas-short"]
-        if table.parent is not None and "oas-table-wrap" in (table.parent.get("class") or []):
-            continue
-        caption = table.find("caption")
-        heading = table.find_previous(["h2", "h3", "h4"])
-        label = " ".join((caption or heading).get_text(" ").split()) if (caption or heading) else ""
-        wrap = soup.new_tag("div", attrs={"class": "oas-table-wrap", "role": "region", "tabindex": "0"})
-        label = label or text("page.table", lang, n=n)
-        if label in labels:  # each region needs its own name
-            label = f"{label} ({text('page.table', lang, n=n)})"
-        labels.add(label)
-        wrap["aria-label"] = label
-        table.wrap(wrap)
-
-
-def _is_heading(el) -> bool:
-    return el.name in HEADINGS or (el.find(HEADINGS) is not None)
-
-
-def _is_figure(el) -> bool:
-    """A chart or a table (the thing a heading introduces)."""
-    classes = el.get("class") or []
-    return (
-        el.name == "table"
-        or "oas-chart" in classes
-        or "oas-table-wrap" in classes
-        or el.find(["table", "svg"]) is not None
-        or el.select_one(".oas-chart") is not None
-    )
-
-
-def _keep_headings_with_content(soup) -> None:
-    """Put each heading, the lines under it and the chart or table it introduces in one unsplittable block.
-
-    CSS ``break-after: avoid`` on a heading is not enough: the printed page
-    may still break between the note under a heading and its chart. A long
-    table is left out of the block (it must break); its heading still keeps
-    to its first rows through ``break-after``.
-    """
-    for h in soup.find_all(HEADINGS):
-        if h.parent is None or "oas-keep" in (h.parent.get("class") or []):
-            continue
-        group = [h]
-        for sib in h.find_next_siblings():
-            if _is_heading(sib):
-                break
-            if _is_figure(sib):
-                if len(sib.find_all("tr")) <= SHORT_TABLE_ROWS:
-                    group.append(sib)
-                break
-            group.append(sib)
-            if len(group) > 4:  # a long run of text is no caption: let it flow
-                group = [h]
-                break
-        if len(group) < 2:
-            continue
-        block = soup.new_tag("div", attrs={"class": "oas-keep"})
-        h.wrap(block)
-        for el in group[1:]:
-            block.append(el.extract())
-
-
 # ------------------------------------------------------------------ the page
 
 
@@ -333,26 +210,6 @@ def _cover(ctx: PageContext) -> str:
     )
 
 
-def _toc_list(toc: list[tuple[int, str, str]]) -> str:
-    """Nested, numbered lists: 1, 1.1, 1.2, 2 (a sub-heading nests under the heading before it)."""
-    e = html.escape
-    out, depth = ["<ol>"], 0
-    top = min(level for level, _, _ in toc)
-    for level, anchor, label in toc:
-        want = min(level - top, depth + 1)
-        if want > depth:
-            out[-1] = out[-1].removesuffix("</li>")
-            out.append("<ol>")
-        while want < depth:
-            out.append("</ol></li>")
-            depth -= 1
-        depth = want
-        out.append(f'<li class="lvl-{level}"><a href="#{e(anchor)}">{e(label)}</a></li>')
-    out.extend(["</ol></li>"] * depth)
-    out.append("</ol>")
-    return "".join(out)
-
-
 def plotly_tag(ctx: PageContext, depth: str = "../") -> str:
     if ctx.single_file:
         return f"<script>{plotly_js()}</script>"
@@ -372,19 +229,19 @@ def wrap_page(fragment: str, ctx: PageContext) -> str:
     """A complete page around an HTML fragment; it needs no network."""
     e = html.escape
     lang = ctx.lang
-    soup = _soup(fragment)
-    _strip_external(soup)
+    soup = parse(fragment)
+    strip_external_tags(soup)
     for h1 in soup.find_all("h1"):  # one title block: the page's own h1 is the report title
         h1.name = "h2"
-    toc = _add_toc(soup)
-    _wrap_tables(soup, lang)
-    _keep_headings_with_content(soup)
+    toc = add_toc_ids(soup)
+    wrap_tables(soup, lambda n: text("page.table", lang, n=n))
+    keep_headings_with_content(soup)
     body = str(soup)
     toc_html = ""
     if toc:
         label = e(text("page.contents", lang))
         toc_html = (
-            f'<nav class="oas-toc" aria-labelledby="oas-toc-h"><h2 id="oas-toc-h">{label}</h2>{_toc_list(toc)}</nav>'
+            f'<nav class="oas-toc" aria-labelledby="oas-toc-h"><h2 id="oas-toc-h">{label}</h2>{toc_list(toc)}</nav>'
         )
     needs_plotly = "plotly-graph-div" in body or "Plotly.newPlot" in body
     meta = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in _facts(ctx))

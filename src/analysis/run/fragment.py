@@ -1,0 +1,170 @@
+"""Edits of a rendered report fragment, on a BeautifulSoup tree (never regular expressions on HTML).
+
+* :func:`strip_external`: scripts, styles, frames and images that would load
+  from another host are removed.
+* :func:`add_toc`: every h1-h3 gets a fresh id; :func:`toc_list` makes the
+  nested, numbered contents.
+* :func:`wrap_tables`: each table scrolls inside its own labelled, focusable
+  region; an empty header cell becomes a plain cell; short tables are marked
+  to stay on one printed page.
+* :func:`keep_headings_with_content`: a heading, the lines under it and the
+  chart or short table it introduces become one block print never splits.
+
+>>> add_toc("<h2>Results &amp; more</h2><h3>Detail</h3>")[1]
+[(2, 'results-more', 'Results & more'), (3, 'detail', 'Detail')]
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+SHORT_TABLE_ROWS = 15  # a table up to this many rows is kept on one printed page
+HEADINGS = ["h2", "h3", "h4"]
+
+
+def parse(fragment: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(fragment, "html.parser")
+
+
+def _is_external(url: str | None) -> bool:
+    return bool(url) and re.match(r"\s*(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE) is not None
+
+
+def strip_external_tags(soup) -> None:
+    for tag in soup.find_all(["script", "iframe", "img", "source", "embed", "object"]):
+        if _is_external(tag.get("src") or tag.get("data")):
+            tag.decompose()
+    for tag in soup.find_all("link"):
+        if _is_external(tag.get("href")):
+            tag.decompose()
+
+
+def strip_external(fragment: str) -> str:
+    """Remove scripts, styles, frames and images that would load from another host."""
+    soup = parse(fragment)
+    strip_external_tags(soup)
+    return str(soup)
+
+
+def _anchor(label: str, used: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:50] or "section"
+    anchor, i = base, 1
+    while anchor in used:
+        i += 1
+        anchor = f"{base}-{i}"
+    used.add(anchor)
+    return anchor
+
+
+def add_toc_ids(soup) -> list[tuple[int, str, str]]:
+    entries: list[tuple[int, str, str]] = []
+    used: set[str] = set()
+    for h in soup.find_all(["h1", "h2", "h3"]):
+        for a in h.find_all("a", class_="anchor-link"):
+            a.decompose()
+        label = " ".join(h.get_text(" ").split())
+        if not label:
+            continue
+        h["id"] = _anchor(label, used)
+        entries.append((int(h.name[1]), h["id"], label))
+    return entries
+
+
+def add_toc(fragment: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Give every h1-h3 a fresh id; return the fragment and (level, id, text) entries."""
+    soup = parse(fragment)
+    entries = add_toc_ids(soup)
+    return str(soup), entries
+
+
+def wrap_tables(soup, fallback_label) -> None:
+    """Each table scrolls inside its own focusable region; short ones are kept on one printed page."""
+    labels: set[str] = set()
+    for n, table in enumerate(soup.find_all("table"), start=1):
+        for th in table.find_all("th"):
+            if not th.get_text(strip=True):
+                th.name = "td"  # an empty corner cell heads nothing
+        if len(table.find_all("tr")) <= SHORT_TABLE_ROWS:
+            table["class"] = [*table.get("class", []), "oas-short"]
+        if table.parent is not None and "oas-table-wrap" in (table.parent.get("class") or []):
+            continue
+        caption = table.find("caption")
+        heading = table.find_previous(["h2", "h3", "h4"])
+        label = " ".join((caption or heading).get_text(" ").split()) if (caption or heading) else ""
+        wrap = soup.new_tag("div", attrs={"class": "oas-table-wrap", "role": "region", "tabindex": "0"})
+        label = label or fallback_label(n)
+        if label in labels:  # each region needs its own name
+            label = f"{label} ({fallback_label(n)})"
+        labels.add(label)
+        wrap["aria-label"] = label
+        table.wrap(wrap)
+
+
+def _is_heading(el) -> bool:
+    return el.name in HEADINGS or (el.find(HEADINGS) is not None)
+
+
+def _is_figure(el) -> bool:
+    """A chart or a table (the thing a heading introduces)."""
+    classes = el.get("class") or []
+    return (
+        el.name == "table"
+        or "oas-chart" in classes
+        or "oas-table-wrap" in classes
+        or el.find(["table", "svg"]) is not None
+        or el.select_one(".oas-chart") is not None
+    )
+
+
+def keep_headings_with_content(soup) -> None:
+    """Put each heading, the lines under it and the chart or table it introduces in one unsplittable block.
+
+    CSS ``break-after: avoid`` on a heading is not enough: the printed page
+    may still break between the note under a heading and its chart. A long
+    table is left out of the block (it must break); its heading still keeps
+    to its first rows through ``break-after``.
+    """
+    for h in soup.find_all(HEADINGS):
+        if h.parent is None or "oas-keep" in (h.parent.get("class") or []):
+            continue
+        group = [h]
+        for sib in h.find_next_siblings():
+            if _is_heading(sib):
+                break
+            if _is_figure(sib):
+                if len(sib.find_all("tr")) <= SHORT_TABLE_ROWS:
+                    group.append(sib)
+                break
+            group.append(sib)
+            if len(group) > 4:  # a long run of text is no caption: let it flow
+                group = [h]
+                break
+        if len(group) < 2:
+            continue
+        block = soup.new_tag("div", attrs={"class": "oas-keep"})
+        h.wrap(block)
+        for el in group[1:]:
+            block.append(el.extract())
+
+
+def toc_list(toc: list[tuple[int, str, str]]) -> str:
+    """Nested, numbered lists: 1, 1.1, 1.2, 2 (a sub-heading nests under the heading before it)."""
+    e = html.escape
+    out, depth = ["<ol>"], 0
+    top = min(level for level, _, _ in toc)
+    for level, anchor, label in toc:
+        want = min(level - top, depth + 1)
+        if want > depth:
+            out[-1] = out[-1].removesuffix("</li>")
+            out.append("<ol>")
+        while want < depth:
+            out.append("</ol></li>")
+            depth -= 1
+        depth = want
+        out.append(f'<li class="lvl-{level}"><a href="#{e(anchor)}">{e(label)}</a></li>')
+    out.extend(["</ol></li>"] * depth)
+    out.append("</ol>")
+    return "".join(out)
