@@ -109,7 +109,7 @@ def reporting_section(rep: Report) -> Html:
     silent = silent_implementers(rep.ds, rep.meeting)
     parts.append(rep.heading(rep.t("heading.not_reported"), 3, id="not-reported"))
     if rep.meeting is not None:
-        parts.append(paragraph(rep.t("text.period", span=period_text(rep))))
+        parts.append(paragraph(rep.t("text.period_only", span=period_text(rep))))
     if silent.empty:
         parts.append(empty(rep, "text.all_reported"))
     else:
