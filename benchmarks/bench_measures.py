@@ -65,8 +65,16 @@ def synthetic(ds: Dataset, k: int, obs_k: int | None = None) -> Dataset:
             if name == "observations":
                 part["election"] = part["election"].astype(str) + f" SYN{i}"
             copies.append(part)
-        tables[name] = pd.concat(copies, ignore_index=True)
+        tables[name] = _one_chunk(pd.concat(copies, ignore_index=True))
     return Dataset(tables, ds.source, f"synthetic-x{k}", {})
+
+
+def _one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow-backed text columns as one block, as the loader gives them (a concat of k copies leaves k chunks)."""
+    for col in frame.columns:
+        if str(frame[col].dtype).startswith("string"):
+            frame[col] = frame[col].astype(object).astype(frame[col].dtype)
+    return frame
 
 
 def timed(fn) -> tuple[float, float]:

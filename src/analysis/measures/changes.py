@@ -67,10 +67,12 @@ def _previous(new: pd.DataFrame, old: pd.DataFrame, key: str, column: str) -> pd
     One hash lookup per row (ids are unique; a repeated id keeps its last row),
     without merging the wide frames.
     """
-    previous = pd.Series(old[column].to_numpy(), index=pd.Index(old[key].to_numpy()))
+    # plain object keys: hashing Python strings is faster here than Arrow-backed index lookups
+    previous = pd.Series(old[column].to_numpy(), index=pd.Index(old[key].to_numpy(dtype=object)))
     if not previous.index.is_unique:
         previous = previous[~previous.index.duplicated(keep="last")]
-    return new[key].map(previous)
+    keys = pd.Series(new[key].to_numpy(dtype=object), index=new.index)
+    return keys.map(previous)
 
 
 def changes_between(old_ds, new_ds, old_as_of, new_as_of, implementer: str | None = None) -> dict[str, pd.DataFrame]:
