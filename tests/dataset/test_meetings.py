@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from analysis import config
-from analysis.dataset.meetings import COLUMNS, load_meetings, resolve_meeting
+from analysis.dataset.meetings import COLUMNS, OPTIONAL_COLUMNS, load_meetings, resolve_meeting
 from analysis.errors import DataError, UsageError
 
 TODAY = dt.date(2026, 11, 29)
@@ -42,7 +42,8 @@ def test_unknown_meeting_is_a_usage_error():
 
 def _write(tmp_path, rows):
     p = tmp_path / "meetings.csv"
-    p.write_text("\n".join([",".join(COLUMNS), *rows]) + "\n", encoding="utf-8")
+    header = [c for c in COLUMNS if c not in OPTIONAL_COLUMNS]  # a file without fr/pt titles still loads
+    p.write_text("\n".join([",".join(header), *rows]) + "\n", encoding="utf-8")
     return p
 
 
@@ -74,3 +75,11 @@ def test_missing_column_and_missing_file(tmp_path):
         load_meetings(p)
     with pytest.raises(DataError, match="no such file"):
         load_meetings(tmp_path / "nope.csv")
+
+
+def test_shipped_meetings_have_titles_in_the_four_languages():
+    for m in load_meetings():
+        titles = {lang: m.title(lang) for lang in ("en", "es", "fr", "pt")}
+        assert len(set(titles.values())) == 4, titles  # none falls back to English
+        assert "CAJP" in titles["fr"] and "Programme interaméricain" in titles["fr"]
+        assert "Programa Interamericano" in titles["pt"]

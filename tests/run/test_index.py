@@ -59,7 +59,7 @@ def test_landing_page_lists_overview_first_with_counts_and_escapes():
     assert titles == ["Program overview", "Voting abroad", "<script>alert(1)</script>", "All Program implementers"]
     assert "<script>alert(1)" not in page
     lines = [s.get_text() for s in soup.select("ul.oas-reports .counts")]
-    assert lines[0] == "4 assigned activities · 1,234 actions carried out · 5 actions planned"
+    assert lines[0] == "4 mandates · 1,234 actions carried out · 5 actions planned"
     assert lines[1] == "4 figures for 2 countries"
     assert "OIL" not in titles and "oil.html" not in page  # a failed report is not offered to delegates
     assert "Reports that could not be produced in the last run: 1." in page
@@ -102,3 +102,30 @@ def test_run_page_marks_previous_version_of_a_failed_report_and_hides_stale_file
     assert '<a href="en/a.html">previous HTML</a>' in page
     assert 'href="en/b.html"' in page
     assert 'href="en/b.pdf"' not in page  # a PDF this run did not make (e.g. --format html) is not linked
+
+
+def test_root_page_speaks_every_language_in_its_own_language():
+    manifest = {**MANIFEST, "meeting": {**MANIFEST["meeting"], "title_fr": "Réunion spéciale", "title_pt": "Reunião"}}
+    manifest["reports"] = [*MANIFEST["reports"], entry("fr/iachr", "CIDH"), entry("pt/iachr", "CIDH")]
+    soup = BeautifulSoup(root_page(manifest), "html.parser")
+    lines = {li["lang"]: li.get_text(" ") for li in soup.select("ul.oas-reports li")}
+    assert "Informes en español: Reunión" in lines["es"]
+    assert "Rapports en français : Réunion spéciale" in lines["fr"]
+    assert "Relatórios em português: Reunião" in lines["pt"]
+    assert {p["lang"] for p in soup.select("p.program")} == {"en", "es", "fr", "pt"}
+    assert "Detalles de la ejecución" in soup.find("a", href="run.html").get_text()
+
+
+def test_landing_page_names_mandates_as_the_reports_do_and_dates_in_long_form():
+    page = landing_page(MANIFEST, "es")
+    assert "4 mandatos" in page and "actividades asignadas" not in page
+    assert "31 de marzo de 2007" in page and "2007-03-31" not in page
+    assert "4 mandates" in landing_page(MANIFEST, "en")
+
+
+def test_run_page_drops_the_note_column_when_every_note_is_empty():
+    manifest = {**MANIFEST, "generated_at": "2026-11-30T21:54:00+00:00"}
+    manifest["reports"] = [r for r in MANIFEST["reports"] if r["status"] == "ok"]
+    page = run_page(manifest)
+    assert ">Note<" not in page and "31 March 2007" in page and "30 November 2026, 21:54 UTC" in page
+    assert ">Note<" in run_page(MANIFEST)  # a failed report's error needs the column

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis.run.rendering import (
@@ -69,7 +70,7 @@ def test_header_is_escaped_and_complete(page):
     assert "Ecuador &lt;b&gt;" in page and "Ecuador <b>" not in page
     for text in (
         "Meeting 2006 &amp; co",
-        "2006-03-16",
+        "16 March 2006",
         "abc123def456",
         "2026-11-29 10:00 UTC",
         "Inter-American Program for the Promotion and Protection of the Human Rights of Migrants",
@@ -178,3 +179,23 @@ def test_tables_scroll_inside_a_labelled_region():
     assert len(wraps) == 2 and all(w["role"] == "region" and w["tabindex"] == "0" for w in wraps)
     assert wraps[0]["aria-label"] == "Big"
     assert "oas-short" not in wraps[0].table.get("class", []) and "oas-short" in wraps[1].table["class"]
+
+
+def test_header_dates_are_in_the_report_language_long_form():
+    ctx = PageContext("Ecuador", "Reunión", "2007-03-31", "v1", "2026-11-30T21:54+00:00", lang="es", slug="ecu")
+    header = BeautifulSoup(render_html(new_notebook(cells=[new_markdown_cell("# x")]), ctx), "html.parser")
+    shown = header.select_one("header.oas-header dl").get_text(" ")
+    assert "31 de marzo de 2007" in shown and "30 de noviembre de 2026, 21:54 UTC" in shown
+    assert "2007-03-31" not in str(header.select_one("section.oas-cover"))
+
+
+def test_contents_do_not_number_headings_that_carry_their_own_numbers():
+    nb = new_notebook(cells=[new_markdown_cell("## 1. Resumen\n\n### 1.1. Hitos\n\n## 2. Anexo A. Glosario")])
+    page = render_html(nb, SHARED)
+    toc = BeautifulSoup(page, "html.parser").select_one("nav.oas-toc")
+    assert [li.a.get_text() for li in toc.find("ol").find_all("li", recursive=False)] == [
+        "1. Resumen",
+        "2. Anexo A. Glosario",
+    ]
+    assert all("own-numbers" in ol["class"] for ol in toc.find_all("ol"))
+    assert "nav.oas-toc ol.own-numbers li::before { content: none; }" in page  # the list adds no second number

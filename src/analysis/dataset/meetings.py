@@ -30,10 +30,13 @@ COLUMNS = (
     "as_of",
     "title_en",
     "title_es",
+    "title_fr",
+    "title_pt",
     "reporting_period_start",
     "reporting_period_end",
     "basis",
 )
+OPTIONAL_COLUMNS = ("title_fr", "title_pt")  # older meeting files have no French or Portuguese titles
 REQUIRED = ("meeting_id", "as_of", "title_en", "basis")
 DATE_COLUMNS = ("date", "as_of", "reporting_period_start", "reporting_period_end")
 MEETING_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -51,10 +54,12 @@ class Meeting:
     reporting_period_start: dt.date | None
     reporting_period_end: dt.date | None
     basis: str
+    title_fr: str = ""
+    title_pt: str = ""
 
     def title(self, lang: str) -> str:
-        """The title in ``lang`` ("en" or "es"), falling back to English."""
-        return self.title_es if lang == "es" and self.title_es else self.title_en
+        """The title in ``lang`` ("en", "es", "fr" or "pt"), falling back to English."""
+        return {"es": self.title_es, "fr": self.title_fr, "pt": self.title_pt}.get(lang) or self.title_en
 
     @property
     def placeholder(self) -> bool:
@@ -84,7 +89,11 @@ def load_meetings(path: Path | str | None = None) -> list[Meeting]:
     if not rows:
         raise DataError(Problem("the file is empty: expected a header row", file=file))
     header = [h.strip() for h in rows[0]]
-    problems = [Problem(f"the column '{c}' is missing", file=file, row=1) for c in COLUMNS if c not in header]
+    problems = [
+        Problem(f"the column '{c}' is missing", file=file, row=1)
+        for c in COLUMNS
+        if c not in header and c not in OPTIONAL_COLUMNS
+    ]
     problems += [
         Problem("unknown column", file=file, row=1, column=c or "(empty)", value=c) for c in header if c not in COLUMNS
     ]
@@ -94,7 +103,8 @@ def load_meetings(path: Path | str | None = None) -> list[Meeting]:
     for line, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
-        cells = dict(zip(header, [c.strip() for c in row] + [""] * (len(header) - len(row))))
+        cells = dict.fromkeys(OPTIONAL_COLUMNS, "")
+        cells.update(zip(header, [c.strip() for c in row] + [""] * (len(header) - len(row))))
         if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
             problems.append(Problem("this row has more cells than the header", file=file, row=line))
         bad = False
@@ -153,7 +163,16 @@ def load_meetings(path: Path | str | None = None) -> list[Meeting]:
             continue
         meetings.append(
             Meeting(
-                mid, dates["date"], dates["as_of"], cells["title_en"], cells["title_es"], start, end, cells["basis"]
+                mid,
+                dates["date"],
+                dates["as_of"],
+                cells["title_en"],
+                cells["title_es"],
+                start,
+                end,
+                cells["basis"],
+                title_fr=cells["title_fr"],
+                title_pt=cells["title_pt"],
             )
         )
     if problems:

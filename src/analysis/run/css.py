@@ -31,6 +31,7 @@ nav.oas-toc h2 { font-size: 1rem; margin: .2rem 0; }
 nav.oas-toc ol { margin: 0; padding-left: 1.4rem; counter-reset: toc; list-style: none; }
 nav.oas-toc li { counter-increment: toc; }
 nav.oas-toc li::before { content: counters(toc, ".") ". "; color: var(--muted); }
+nav.oas-toc ol.own-numbers li::before { content: none; }
 .oas-table-wrap { max-width: 100%; overflow-x: auto; }
 table { border-collapse: collapse; margin: .6rem 0; font-size: .85rem; }
 th, td { border: 1px solid var(--rule); padding: .25rem .5rem; text-align: left; vertical-align: top; }

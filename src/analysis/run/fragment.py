@@ -150,16 +150,24 @@ def keep_headings_with_content(soup) -> None:
             block.append(el.extract())
 
 
+OWN_NUMBER = re.compile(r"^\s*\d+(\.\d+)*\.?\s")  # "1. Summary", "4.1. Milestones", "4.1 Milestones"
+
+
 def toc_list(toc: list[tuple[int, str, str]]) -> str:
-    """Nested, numbered lists: 1, 1.1, 1.2, 2 (a sub-heading nests under the heading before it)."""
+    """Nested, numbered lists: 1, 1.1, 1.2, 2 (a sub-heading nests under the heading before it).
+
+    When the headings carry their own numbers ("4.1. Milestones"), the lists are
+    marked ``own-numbers`` and the style sheet adds none, so no entry reads "4.1. 4.1.".
+    """
     e = html.escape
-    out, depth = ["<ol>"], 0
+    own = any(OWN_NUMBER.match(label) for _, _, label in toc)
+    out, depth = ['<ol class="own-numbers">' if own else "<ol>"], 0
     top = min(level for level, _, _ in toc)
     for level, anchor, label in toc:
         want = min(level - top, depth + 1)
         if want > depth:
             out[-1] = out[-1].removesuffix("</li>")
-            out.append("<ol>")
+            out.append('<ol class="own-numbers">' if own else "<ol>")
         while want < depth:
             out.append("</ol></li>")
             depth -= 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from analysis.run.rendering import OVERVIEW, language_name, page_head, text
+from analysis.run.rendering import OVERVIEW, language_name, long_date, long_datetime, page_head, text
 from analysis.store.atomic import atomic_write_text
 
 e = html.escape
@@ -94,7 +94,7 @@ def landing_page(manifest: dict, lang: str, exists=lambda path: True) -> str:
     facts = "".join(
         f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>"
         for k, v in (
-            (text("page.as_of", lang), meeting.get("as_of", "")),
+            (text("page.as_of", lang), long_date(meeting.get("as_of", ""), lang)),
             (text("page.version", lang), manifest.get("inputs", {}).get("data_version", "")),
         )
     )
@@ -110,24 +110,30 @@ def landing_page(manifest: dict, lang: str, exists=lambda path: True) -> str:
 
 
 def root_page(manifest: dict) -> str:
-    """The meeting folder's index: one link per language's landing page, each named in its language."""
+    """The meeting folder's index: one line per language, each written in that language."""
     meeting = manifest.get("meeting", {})
-    langs = list(dict.fromkeys(r.get("lang") for r in manifest.get("reports", []) if r.get("lang")))
+    langs = list(dict.fromkeys(r.get("lang") for r in manifest.get("reports", []) if r.get("lang"))) or ["en"]
+
+    def title(lang: str) -> str:
+        return meeting.get(f"title_{lang}") or meeting.get("title_en", "")
+
     items = "".join(
         f'<li lang="{e(lang)}"><a class="title" href="{e(lang)}/index.html" hreflang="{e(lang)}">{e(language_name(lang))}</a>'
-        f'<span class="counts">{e(text("page.index.title", lang, meeting=meeting.get(f"title_{lang}") or meeting.get("title_en", "")))}</span></li>'
+        f'<span class="counts">{e(text("page.index.root_line", lang, meeting=title(lang)))}</span></li>'
         for lang in langs
     )
-    heading = text("page.index.title", "en", meeting=meeting.get("title_en", ""))
+    programs = "".join(f'<p class="program" lang="{e(lang)}">{e(text("program.title", lang))}</p>' for lang in langs)
+    headings = "".join(f'<span lang="{e(lang)}">{e(title(lang))}</span><br>' for lang in langs).removesuffix("<br>")
+    build = " / ".join(f'<span lang="{e(lang)}">{e(text("page.index.build", lang))}</span>' for lang in langs)
     return (
-        page_head(heading, "en")
-        + f'<body>\n<header class="oas-header"><p class="program">{e(text("program.title", "en"))}</p>'
-        f'<h1>{e(heading)}</h1></header>\n<main>\n<ul class="oas-reports">{items}</ul>\n'
-        f'<p class="build"><a href="run.html">{e(text("page.index.build", "en"))}</a></p>\n</main>\n</body>\n</html>\n'
+        page_head(" / ".join(dict.fromkeys(title(lang) for lang in langs)), langs[0])
+        + f'<body>\n<header class="oas-header">{programs}'
+        f'<h1>{headings}</h1></header>\n<main>\n<ul class="oas-reports">{items}</ul>\n'
+        f'<p class="build"><a href="run.html">{build}</a></p>\n</main>\n</body>\n</html>\n'
     )
 
 
-def _run_row(r: dict, exists) -> str:
+def _run_row(r: dict, exists, with_note: bool = True) -> str:
     paths, outputs, status = r.get("paths", {}), r.get("outputs"), r.get("status", "")
     links = []
     for kind in ("html", "pdf", "notebook", "log"):
@@ -146,7 +152,7 @@ def _run_row(r: dict, exists) -> str:
     return (
         f'<tr class="status-{e(status)}"><td>{e(r.get("lang", ""))}</td><td>{e(r.get("title", ""))}</td>'
         f'<td>{e(r.get("implementer", ""))}</td><td class="status">{e(status)}</td><td>{" · ".join(links)}</td>'
-        f'<td class="num">{seconds}</td><td>{e(str(note))}</td></tr>'
+        f'<td class="num">{seconds}</td>' + (f"<td>{e(str(note))}</td>" if with_note else "") + "</tr>"
     )
 
 
@@ -157,19 +163,22 @@ def run_page(manifest: dict, exists=lambda path: True) -> str:
         manifest.get("reports", []),
         key=lambda r: (r.get("lang", ""), bool(r.get("implementer")), r.get("title", "")),
     )
-    rows = "".join(_run_row(r, exists) for r in reports)
+    with_note = any(r.get("error") or r.get("reason") for r in reports)  # no always-empty column
+    rows = "".join(_run_row(r, exists, with_note) for r in reports)
     cols = ("page.language", "index.report", "index.implementer", "index.status", "index.files")
     head = "".join(f'<th scope="col">{e(text(k, "en"))}</th>' for k in cols)
-    head += f'<th scope="col" class="num">{e(text("index.duration", "en"))}</th><th scope="col">{e(text("index.note", "en"))}</th>'
+    head += f'<th scope="col" class="num">{e(text("index.duration", "en"))}</th>'
+    if with_note:
+        head += f'<th scope="col">{e(text("index.note", "en"))}</th>'
     inputs, run, summary = manifest.get("inputs", {}), manifest.get("run", {}), manifest.get("summary", {})
     facts = "".join(
         f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>"
         for k, v in (
             (text("page.meeting", "en"), meeting.get("title_en", "")),
-            (text("page.as_of", "en"), meeting.get("as_of", "")),
+            (text("page.as_of", "en"), long_date(meeting.get("as_of", ""), "en")),
             (text("index.date_basis", "en"), meeting.get("basis", "")),
             (text("page.version", "en"), inputs.get("data_version", "")),
-            (text("page.generated", "en"), manifest.get("generated_at", "")),
+            (text("page.generated", "en"), long_datetime(manifest.get("generated_at", ""), "en")),
             (text("index.summary", "en"), ", ".join(f"{v} {k}" for k, v in summary.items())),
             (text("page.run.elapsed", "en"), run.get("elapsed_s", "")),
         )

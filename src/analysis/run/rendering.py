@@ -21,6 +21,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 from dataclasses import dataclass
@@ -189,12 +190,33 @@ def nav_bar(ctx: PageContext, depth: str = "../") -> str:
     )
 
 
+def long_date(value: str, lang: str) -> str:
+    """An ISO date (or date-time) as the language's long date: "31 de marzo de 2007"; other text unchanged."""
+    from analysis.i18n import fmt_date
+
+    try:
+        return fmt_date(dt.date.fromisoformat(str(value)[:10]), lang)
+    except ValueError:
+        return str(value)
+
+
+def long_datetime(value: str, lang: str) -> str:
+    """An ISO date-time as the long date plus the time and UTC offset: "30 de noviembre de 2026, 21:54 UTC"."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    zone = moment.strftime("%Z") if moment.tzinfo else ""
+    time = f"{moment:%H:%M}" + (f" {zone}" if zone else "")
+    return text("page.generated_at", lang, date=long_date(moment.date().isoformat(), lang), time=time)
+
+
 def _facts(ctx: PageContext) -> list[tuple[str, str]]:
     return [
         (text("page.meeting", ctx.lang), ctx.meeting),
-        (text("page.as_of", ctx.lang), ctx.as_of),
+        (text("page.as_of", ctx.lang), long_date(ctx.as_of, ctx.lang)),
         (text("page.version", ctx.lang), ctx.data_version),
-        (text("page.generated", ctx.lang), ctx.generated),
+        (text("page.generated", ctx.lang), long_datetime(ctx.generated, ctx.lang)),
     ]
 
 

@@ -159,7 +159,7 @@ def _render(job: dict, nb, nb_path: Path) -> tuple[dict, str | None]:
 
     try:
         nb = nb if nb is not None else nbformat.read(nb_path, as_version=4)
-        context = PageContext(generated=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"), **job["page"])
+        context = PageContext(generated=dt.datetime.now().astimezone().isoformat(timespec="minutes"), **job["page"])
         path = inside(Path(job["meeting_dir"]), job["paths"]["html"])
         atomic_write_text(path, render_html(nb, context))
         return {}, None
