@@ -268,7 +268,7 @@ def test_executive_summary_has_three_to_five_sentences_in_the_language(data, no_
         sentences = rc.executive_summary(rep)
         assert 3 <= len(sentences) <= 5
     es = " ".join(rc.executive_summary(report(data, no_meetings, lang="es")))
-    assert "mandatos" in es and "hitos" in es
+    assert "mandatos" in es and "hitos" in es.lower()
 
 
 def test_share_without_denominator_is_not_applicable(data, no_meetings):
@@ -302,3 +302,38 @@ def test_long_tables_are_cut_with_a_pointer_to_the_excel_export(data, no_meeting
     shown, note = capped(rep, pd.DataFrame({"a": range(5000)}))
     assert len(shown) == 200 and "5000" in note and "Excel" in note
     assert capped(rep, pd.DataFrame({"a": range(3)}))[1] == ""
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
+def test_milestone_summary_adds_up_and_agrees_with_timeline_and_table(lang):
+    """Disputed milestones are a category of their own: in the sentence, the timeline caption and the table."""
+    import re
+    from collections import Counter
+
+    from analysis import config
+    from analysis.report import charts
+    from analysis.report.sections.front import _counts, _milestone_sentence, milestone_parts
+    from analysis.report.sections.milestones import status_text
+
+    rep = rc.open_report(None, meeting="2007", lang=lang, data_path=str(config.PROGRAM_DIR))
+    c = _counts(rep, None)
+    parts = milestone_parts(c)
+    assert sum(parts.values()) == int(c["milestones"]) and parts.get("disputed", 0) >= 1
+    sentence = _milestone_sentence(rep, c)
+    total, listed = sentence.split(";", 1)
+    numbers = [int(n) for n in re.findall(r"(?<![\w-])(\d+)\s", listed)]
+    assert sum(numbers) == int(re.search(r"\d+", total).group()) == int(c["milestones"])
+    assert rep.t("summary.milestone.disputed", count=parts["disputed"]) in sentence
+
+    m = rc.implementer_milestones(rep.ds, None, rep.as_of)
+    drawn = m[m["start"].notna() | m["end"].notna()].copy()
+    drawn["label"] = drawn["description"]
+    caption = charts.timeline_chart(drawn, lang, rep.as_of).layout.meta["summary"]
+    caption_counts = {k.strip(): int(v) for k, v in re.findall(r"([^:;.]+): (\d+)", caption.split(". ", 1)[1])}
+    mark = f" ({rep.t('label.disputed')})"  # a doubted date on a milestone that is not late: same category
+    table_counts = Counter(status_text(rep, s, d).replace(mark, "") for s, d in zip(drawn["status"], drawn["disputed"]))
+    assert caption_counts == dict(table_counts)
+    disputed = charts.status_name("disputed", lang)
+    assert caption_counts[disputed] == parts["disputed"]
+    late = charts.status_name("past_unreported", lang)
+    assert caption_counts.get(late, 0) == parts.get("past_unreported", 0)

@@ -32,7 +32,7 @@ from analysis.report.charts.display import (
     show,
     show_html,
 )
-from analysis.report.charts.timeline import MILESTONE_COLORS, short_label, timeline_chart
+from analysis.report.charts.timeline import MILESTONE_COLORS, short_label, shown_status, status_name, timeline_chart
 
 __all__ = [
     "ACTION_COLORS",
@@ -54,5 +54,7 @@ __all__ = [
     "short_label",
     "show",
     "show_html",
+    "shown_status",
+    "status_name",
     "timeline_chart",
 ]

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from analysis import i18n
 from analysis.common.dates import as_date
-from analysis.measures import MILESTONE_STATUSES
+from analysis.measures import LATE_STATUSES, MILESTONE_STATUSES
 from analysis.report.charts.display import describe, esc, layout
 
 # Opaque status colours, each at least 3:1 against white.
@@ -30,7 +30,9 @@ MILESTONE_COLORS = {
     "in_progress": "#1565c0",
     "not_yet_due": "#6a1b9a",
     "undetermined": "#616161",
+    "disputed": "#757575",  # past its date, but the date is doubted: drawn dashed, never as late
 }
+DISPUTED = "disputed"
 EXACT_PRECISIONS = ("day", "days")
 OPEN_SPAN_DAYS = 120  # how far back a "by X" whisker reaches
 LABEL_WIDTH = 44  # characters of a row label
@@ -64,13 +66,35 @@ def _line(shapes: list, x0, x1, y0, y1, color, name, width=2, dash=None):
 
 def _whisker(shapes: list, start, end, y, color, name, caps=(True, True), dash=None):
     """The uncertain-date cue: a thin line over the period, with end caps where the bound is known."""
+    dash = dash or ("dash" if color == MILESTONE_COLORS[DISPUTED] else None)
     _line(shapes, start, end, y, y, color, f"{name}:whisker", dash=dash)
     for known, x in zip(caps, (start, end)):
         if known:
             _line(shapes, x, x, y - 0.25, y + 0.25, color, f"{name}:cap")
 
 
+def shown_status(status: str, disputed) -> str:
+    """The category a milestone is drawn and counted under: "disputed" for a late one whose date is doubted."""
+    return DISPUTED if bool(disputed) and status in LATE_STATUSES else status
+
+
 def _bar(shapes: list, start, end, y, color, name):
+    if color == MILESTONE_COLORS[DISPUTED]:  # disputed: an outline, dashed, never a filled "late" bar
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "y",
+                "x0": start,
+                "x1": end,
+                "y0": y - 0.3,
+                "y1": y + 0.3,
+                "fillcolor": "rgba(0,0,0,0)",
+                "line": {"width": 2, "color": color, "dash": "dot"},
+                "name": f"{name}:disputed",
+            }
+        )
+        return
     shapes.append(
         {
             "type": "rect",
@@ -201,6 +225,8 @@ def timeline_chart(
     Milestones with neither bound are not drawn (list them).
     """
     rows = _order(milestones)
+    disputed = rows["disputed"] if "disputed" in rows else pd.Series(False, index=rows.index)
+    rows["status"] = [shown_status(str(st), d) for st, d in zip(rows["status"], disputed)]
     as_of_d = as_date(as_of) if as_of is not None else None
     lo, hi, far = _bounds(rows, as_of_d)
     shapes, notes = [], []
@@ -216,7 +242,7 @@ def timeline_chart(
         points["color"].append(color)
         points["symbol"].append("diamond-open" if hollow else "diamond")
         who = (names or {}).get(r.implementer_id, r.implementer_id)
-        status_text = i18n.label("milestone_status", status, lang)
+        status_text = status_name(status, lang)
         points["data"].append([esc(r.milestone_id), _wrap(labels[i]), _wrap(r.period_text), esc(status_text), esc(who)])
     for j in range(1, len(rows)):  # a rule between implementers
         if rows.at[j, "implementer_id"] != rows.at[j - 1, "implementer_id"]:
@@ -249,15 +275,19 @@ def timeline_chart(
             hovertemplate="<b>%{customdata[0]}</b> · %{customdata[4]}<br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>",
         )
     )
-    present = [s for s in MILESTONE_STATUSES if s in set(rows["status"].astype(str))]
-    for s in present:  # legend entries only, in the order of MILESTONE_STATUSES
+    present = [s for s in (*MILESTONE_STATUSES, DISPUTED) if s in set(rows["status"].astype(str))]
+    for s in present:  # legend entries only, in the order of MILESTONE_STATUSES, "disputed" last
         fig.add_trace(
             go.Scatter(
                 x=[None],
                 y=[None],
                 mode="markers",
-                name=esc(i18n.label("milestone_status", s, lang)),
-                marker={"size": 12, "symbol": "square", "color": MILESTONE_COLORS[s]},
+                name=esc(status_name(s, lang)),
+                marker={
+                    "size": 12,
+                    "symbol": "square-open" if s == DISPUTED else "square",
+                    "color": MILESTONE_COLORS[s],
+                },
             )
         )
     if as_of_d:
@@ -282,5 +312,11 @@ def timeline_chart(
     )
     fig.update_layout(hoverlabel={"align": "left"}, margin={"b": 50})
     counts = rows["status"].value_counts()
-    summary = "; ".join(f"{i18n.label('milestone_status', s, lang)}: {int(counts[s])}" for s in present)
+    summary = "; ".join(f"{status_name(s, lang)}: {int(counts[s])}" for s in present)
     return describe(fig, f"{i18n.t('chart.timeline.title', lang)}: {len(rows)}. {summary}.")
+
+
+def status_name(status: str, lang: str) -> str:
+    if status == DISPUTED:
+        return i18n.t("chart.timeline.disputed", lang)
+    return i18n.label("milestone_status", status, lang)

@@ -45,21 +45,26 @@ def _counts(rep: Report, implementer: str | None) -> pd.Series:
     return counts.iloc[0] if implementer else program_totals(counts)
 
 
+def milestone_parts(c: pd.Series) -> dict[str, int]:
+    """Milestones per summary category: each status, plus "disputed" (late by date, but the date is doubted).
+
+    The measures leave disputed milestones out of the late counts, so the
+    disputed category is what the status counts do not cover; the parts sum to
+    the number of milestones.
+    """
+    parts = {s: int(c.get(f"milestones_{s}", 0)) for s in MILESTONE_STATUSES}
+    parts["disputed"] = int(c["milestones"]) - sum(parts.values())
+    return {k: v for k, v in parts.items() if v}
+
+
 def _milestone_sentence(rep: Report, c: pd.Series) -> str:
     if not int(c["milestones"]):
         return rep.t("summary.text.no_milestones")
-    parts = [
-        rep.t(
-            "summary.text.milestone_part",
-            count=int(c[f"milestones_{s}"]),
-            status=i18n.label("milestone_status", s, rep.lang),
-        )
-        for s in MILESTONE_STATUSES
-        if int(c.get(f"milestones_{s}", 0))
-    ]
-    sentence = rep.t("summary.text.milestones", count=int(c["milestones"]), parts=", ".join(parts))
-    if int(c.get("milestones_disputed", 0)):
-        sentence += " " + rep.t("summary.text.disputed", count=int(c["milestones_disputed"]))
+    parts = milestone_parts(c)
+    listed = [rep.t(f"summary.milestone.{k}", count=v) for k, v in parts.items()]
+    sentence = rep.t("summary.text.milestones", count=int(c["milestones"]), parts=", ".join(listed))
+    if "disputed" in parts:
+        sentence += " " + rep.t("summary.text.disputed")
     return sentence
 
 
@@ -72,7 +77,7 @@ def executive_summary(rep: Report, implementer: str | None = "__report__") -> li
     if int(c["mandates"]):
         out.append(
             rep.t(
-                "summary.text.mandates",
+                "summary.text.mandates" if who else "summary.text.program_mandates",
                 name=name,
                 count=int(c["mandates"]),
                 with_action=int(c["mandates_action_reported"]),

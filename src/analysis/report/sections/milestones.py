@@ -36,8 +36,10 @@ def undated(milestones: pd.DataFrame) -> pd.DataFrame:
 
 
 def status_text(rep: Report, status: str, disputed: bool) -> str:
-    text = i18n.label("milestone_status", status, rep.lang)
-    return f"{text} ({rep.t('label.disputed')})" if disputed else text
+    """The status as the timeline names it (a late milestone with a doubted date is "date disputed")."""
+    shown = charts.shown_status(status, disputed)
+    text = charts.status_name(shown, rep.lang)
+    return f"{text} ({rep.t('label.disputed')})" if disputed and shown == status else text
 
 
 def milestone_table(rep: Report, m: pd.DataFrame) -> Html:

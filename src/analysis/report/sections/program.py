@@ -9,7 +9,6 @@ from analysis.dataset.loading import Dataset
 from analysis.measures import MANDATE_STATUSES, implementer_counts, mandate_status
 from analysis.report import charts
 from analysis.report.context import Report, implementer_names
-from analysis.report.sections.front import period_text
 from analysis.report.sections.implementer import empty
 from analysis.report.tables import Html, html_table, join, paragraph
 
@@ -83,8 +82,7 @@ def reporting_section(rep: Report) -> Html:
     active = counts[(counts["actions_carried_out"] + counts["actions_planned"]) > 0].copy()
     parts = [
         rep.heading(rep.t("heading.reporting"), 2, id="reporting"),
-        paragraph(rep.t("text.reported_rule"), "oas-note"),
-    ]
+    ]  # the "reported" rule and the period are stated once, in the period section
     if not active.empty:
         names = implementer_names(rep.ds, rep.lang)
         active["name"] = active["implementer_id"].map(names)
@@ -108,8 +106,6 @@ def reporting_section(rep: Report) -> Html:
         ]
     silent = silent_implementers(rep.ds, rep.meeting)
     parts.append(rep.heading(rep.t("heading.not_reported"), 3, id="not-reported"))
-    if rep.meeting is not None:
-        parts.append(paragraph(rep.t("text.period_only", span=period_text(rep))))
     if silent.empty:
         parts.append(empty(rep, "text.all_reported"))
     else:
