@@ -70,13 +70,7 @@ def _date(text: str) -> dt.date | None:
     return as_date(text)  # ValueError for anything but YYYY-MM-DD
 
 
-def load_meetings(path: Path | str | None = None) -> list[Meeting]:
-    """Read and validate the meetings file; raise :class:`DataError` listing every problem.
-
-    Meetings come back sorted by ``as_of``.
-    """
-    path = Path(path) if path is not None else config.MEETINGS_FILE
-    file = str(path)
+def _read_rows(path: Path, file: str) -> list[list[str]]:
     try:
         with open(path, newline="", encoding="utf-8") as fh:
             rows = list(csv.reader(fh))
@@ -88,7 +82,10 @@ def load_meetings(path: Path | str | None = None) -> list[Meeting]:
         raise DataError(Problem(f"the file is not valid CSV: {exc}", file=file)) from None
     if not rows:
         raise DataError(Problem("the file is empty: expected a header row", file=file))
-    header = [h.strip() for h in rows[0]]
+    return rows
+
+
+def _check_header(header: list[str], file: str) -> None:
     problems = [
         Problem(f"the column '{c}' is missing", file=file, row=1)
         for c in COLUMNS
@@ -99,7 +96,84 @@ def load_meetings(path: Path | str | None = None) -> list[Meeting]:
     ]
     if problems:
         raise DataError(problems)
-    meetings, seen = [], {}
+
+
+def _id_problems(mid: str, line: int, file: str, seen: dict[str, int]) -> list[Problem]:
+    problems = []
+    if mid and not MEETING_ID_RE.match(mid):
+        problems.append(
+            Problem(
+                "is not a valid meeting id: use letters, digits, '-', '_' or '.'",
+                file=file,
+                row=line,
+                column="meeting_id",
+                value=mid,
+            )
+        )
+    if mid in seen:
+        problems.append(
+            Problem(
+                f"duplicate meeting id (first on row {seen[mid]})", file=file, row=line, column="meeting_id", value=mid
+            )
+        )
+    seen.setdefault(mid, line)
+    return problems
+
+
+def _meeting(cells: dict[str, str], line: int, file: str, seen: dict[str, int]) -> tuple[Meeting | None, list[Problem]]:
+    """One row as a meeting, or None with the problems that stop it."""
+    problems = [
+        Problem("this value is required but the cell is empty", file=file, row=line, column=col)
+        for col in REQUIRED
+        if not cells[col]
+    ]
+    problems += _id_problems(cells["meeting_id"], line, file, seen)
+    dates = {}
+    for col in DATE_COLUMNS:
+        try:
+            dates[col] = _date(cells[col])
+        except ValueError:
+            problems.append(
+                Problem("is not a date in the form YYYY-MM-DD", file=file, row=line, column=col, value=cells[col])
+            )
+    if problems:
+        return None, problems
+    start, end = dates["reporting_period_start"], dates["reporting_period_end"]
+    if start and end and start > end:
+        problem = Problem(
+            f"the reporting period ends before it starts ({start})",
+            file=file,
+            row=line,
+            column="reporting_period_end",
+            value=cells["reporting_period_end"],
+        )
+        return None, [problem]
+    meeting = Meeting(
+        cells["meeting_id"],
+        dates["date"],
+        dates["as_of"],
+        cells["title_en"],
+        cells["title_es"],
+        start,
+        end,
+        cells["basis"],
+        title_fr=cells["title_fr"],
+        title_pt=cells["title_pt"],
+    )
+    return meeting, []
+
+
+def load_meetings(path: Path | str | None = None) -> list[Meeting]:
+    """Read and validate the meetings file; raise :class:`DataError` listing every problem.
+
+    Meetings come back sorted by ``as_of``.
+    """
+    path = Path(path) if path is not None else config.MEETINGS_FILE
+    file = str(path)
+    rows = _read_rows(path, file)
+    header = [h.strip() for h in rows[0]]
+    _check_header(header, file)
+    meetings, seen, problems = [], {}, []
     for line, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
@@ -107,74 +181,10 @@ def load_meetings(path: Path | str | None = None) -> list[Meeting]:
         cells.update(zip(header, [c.strip() for c in row] + [""] * (len(header) - len(row))))
         if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
             problems.append(Problem("this row has more cells than the header", file=file, row=line))
-        bad = False
-        for col in REQUIRED:
-            if not cells[col]:
-                problems.append(
-                    Problem("this value is required but the cell is empty", file=file, row=line, column=col)
-                )
-                bad = True
-        mid = cells["meeting_id"]
-        if mid and not MEETING_ID_RE.match(mid):
-            problems.append(
-                Problem(
-                    "is not a valid meeting id: use letters, digits, '-', '_' or '.'",
-                    file=file,
-                    row=line,
-                    column="meeting_id",
-                    value=mid,
-                )
-            )
-            bad = True
-        if mid in seen:
-            problems.append(
-                Problem(
-                    f"duplicate meeting id (first on row {seen[mid]})",
-                    file=file,
-                    row=line,
-                    column="meeting_id",
-                    value=mid,
-                )
-            )
-            bad = True
-        seen.setdefault(mid, line)
-        dates = {}
-        for col in DATE_COLUMNS:
-            try:
-                dates[col] = _date(cells[col])
-            except ValueError:
-                problems.append(
-                    Problem("is not a date in the form YYYY-MM-DD", file=file, row=line, column=col, value=cells[col])
-                )
-                bad = True
-        if bad:
-            continue
-        start, end = dates["reporting_period_start"], dates["reporting_period_end"]
-        if start and end and start > end:
-            problems.append(
-                Problem(
-                    f"the reporting period ends before it starts ({start})",
-                    file=file,
-                    row=line,
-                    column="reporting_period_end",
-                    value=cells["reporting_period_end"],
-                )
-            )
-            continue
-        meetings.append(
-            Meeting(
-                mid,
-                dates["date"],
-                dates["as_of"],
-                cells["title_en"],
-                cells["title_es"],
-                start,
-                end,
-                cells["basis"],
-                title_fr=cells["title_fr"],
-                title_pt=cells["title_pt"],
-            )
-        )
+        meeting, found = _meeting(cells, line, file, seen)
+        problems += found
+        if meeting is not None:
+            meetings.append(meeting)
     if problems:
         raise DataError(problems)
     if not meetings:
