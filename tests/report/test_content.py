@@ -337,3 +337,23 @@ def test_milestone_summary_adds_up_and_agrees_with_timeline_and_table(lang):
     assert caption_counts[disputed] == parts["disputed"]
     late = charts.status_name("past_unreported", lang)
     assert caption_counts.get(late, 0) == parts.get("past_unreported", 0)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_key_indicator_bars_are_named_and_each_figure_drawn_once(lang):
+    import re
+
+    from analysis import config
+    from analysis.report.context import implementer_name
+
+    rep = rc.open_report(None, meeting="2007", lang=lang, data_path=str(config.PROGRAM_DIR))
+    html = str(rc.key_indicators_section(rep))
+    captions = re.findall(r"<figcaption[^>]*>(.*?)</figcaption", html, re.S)
+    assert captions and "OBS-" not in html
+    assert implementer_name(rep.ds, "SPA", lang) in html  # a per-implementer indicator names its implementers
+    # The Program's "33 specific activities" is stated twice in the data but is one figure: not charted as two bars.
+    sg = rc.indicator_name(rep.ds, "program_specific_activities_stated", lang)
+    assert not any(c.startswith(sg) for c in captions)
+    for caption in captions:
+        labels = re.findall(r"(?:\. |; )([^:;]+): ", caption)
+        assert len(labels) == len(set(labels)) >= 2

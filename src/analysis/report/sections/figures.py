@@ -105,30 +105,49 @@ def figures(rep: Report, obs: pd.DataFrame) -> list[Html]:
     return parts
 
 
+def _distinct(group: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one indicator, each figure once: rows saying the same thing (who, where, when, value) are one bar."""
+    key = group[["implementer_id", "country", "election", "period_text", "value"]].fillna("").astype(str)
+    return group[~key.duplicated()]
+
+
 def _category(rep: Report, group: pd.DataFrame) -> list[str]:
-    """Short chart categories: the country name, else the election or period (in the report's language), else the id."""
-    where = rep.text(group, "election") if rep.lang != "en" else group["election"].tolist()
-    periods = group["period_text"] if rep.lang == "en" else [""] * len(group)
-    return [
-        country_name(rep.ds, c, rep.lang) if c else (w or p or o)
-        for c, w, p, o in zip(group["country"], where, periods, group["observation_id"])
+    """Short chart categories, in the report's language: the country's name, else the implementer's.
+
+    Where that name repeats (several figures of one implementer), the election or
+    period tells the bars apart; when every bar has the same name, the name is
+    left out (the chart is about that one implementer or country).
+    """
+    names = [
+        country_name(rep.ds, c, rep.lang) if c else implementer_name(rep.ds, i, rep.lang)
+        for c, i in zip(group["country"].fillna(""), group["implementer_id"])
     ]
+    periods = group["period_text"].fillna("") if rep.lang == "en" else [""] * len(group)  # English as written
+    when = [e or p for e, p in zip(rep.text(group, "election"), periods)]
+    if len(set(names)) == len(names):
+        return names
+    if len(set(names)) == 1 and len(set(when)) == len(when) and all(when):
+        return when
+    out = [f"{n} — {w}" if names.count(n) > 1 and w else n for n, w in zip(names, when)]
+    return [f"{c} ({o})" if out.count(c) > 1 else c for c, o in zip(out, group["observation_id"])]
 
 
 def indicator_charts(rep: Report, obs: pd.DataFrame) -> list[Html]:
-    """One chart per countable indicator with values for several categories."""
+    """One chart per countable indicator with distinct figures for several implementers, countries or dates."""
     out = []
     for ind, group in obs.groupby("indicator_id", sort=False):
+        group = _distinct(group)
         if len(group) < MIN_CHARTED or unit(rep.ds, ind) in NOT_KEY_UNITS:
             continue
+        cats = _category(rep, group)
         fig = charts.bar_chart(
-            _category(rep, group),
+            cats,
             group["value"].tolist(),
             title=indicator_name(rep.ds, ind, rep.lang),
             y_title=rep.t("chart.indicator.y"),
             lang=rep.lang,
             percent=unit(rep.ds, ind) == "ratio",
-            hover=[f"{c} — {e}" if e else c for c, e in zip(_category(rep, group), rep.text(group, "election"))],
+            hover=cats,
         )
         out.append(charts.chart_html(fig))
     return out
