@@ -185,6 +185,7 @@ def main() -> int:
             print(json.dumps(r), file=sys.stderr)
         results += part
     elapsed = time.time() - started
+    write = args.write
     if args.update:
         saved = json.loads((OUT / "scale.json").read_text(encoding="utf-8"))
         if isinstance(saved, list):  # written by an earlier version of this script: results only
@@ -193,11 +194,16 @@ def main() -> int:
             saved = {"results": saved, "elapsed": float(minutes[1]) * 60 if minutes else 0.0, "args": first}
         new = {(r["size"], r["step"]): r for r in results}
         results = [new.pop((r["size"], r["step"]), r) for r in saved["results"]] + list(new.values())
-        args.updated = " ".join(sys.argv[1:])
-        args, elapsed = argparse.Namespace(**{**saved["args"], "updated": args.updated}), saved["elapsed"]
+        this = " ".join(sys.argv[1:])
+        updated = (
+            f"{saved['args']['updated']}`, then `python benchmarks/bench_scale.py {this}"
+            if saved["args"].get("updated")
+            else this
+        )
+        args, elapsed = argparse.Namespace(**{**saved["args"], "updated": updated}), saved["elapsed"]
     doc = report(results, elapsed, args)
     print(doc)
-    if args.write:
+    if write:
         (HERE / "scale.md").write_text(doc, encoding="utf-8")
         saved = {"results": results, "elapsed": elapsed, "args": vars(args)}
         (OUT / "scale.json").write_text(json.dumps(saved, indent=1, default=str), encoding="utf-8")
