@@ -10,6 +10,22 @@ from analysis.i18n import label, t
 from analysis.measures import implementer_counts, program_totals
 from analysis.measures.changes import CHANGE_KEYS
 
+# (count column, catalogue key of its heading), in the order the table shows them
+COLUMNS = (
+    ("implementer_id", "implementer"),
+    ("mandates", "mandates"),
+    ("mandates_action_reported", "with_action"),
+    ("mandates_planned_only", "planned_only"),
+    ("mandates_no_action_reported", "none"),
+    ("actions_carried_out", "carried_out"),
+    ("actions_planned", "planned"),
+    ("milestones", "milestones"),
+    ("milestones_missed", "missed"),
+    ("milestones_past_unreported", "past_unreported"),
+    ("milestones_disputed", "disputed"),
+    ("observations", "figures"),
+)
+
 
 def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = None, meeting=None) -> str:
     """Counts by implementer (those with data), then program totals.
@@ -20,47 +36,21 @@ def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = N
     """
     as_of = as_of or dt.date.today()
     counts = implementer_counts(ds, as_of, meeting=meeting)
-    shown = counts[counts["has_data"]]
-    cols = [
-        "implementer_id",
-        "mandates",
-        "mandates_action_reported",
-        "mandates_planned_only",
-        "mandates_no_action_reported",
-        "actions_carried_out",
-        "actions_planned",
-        "milestones",
-        "milestones_missed",
-        "milestones_past_unreported",
-        "milestones_disputed",
-        "observations",
-    ]
-    heads = [
-        t(f"summary.col.{k}")
-        for k in (
-            "implementer",
-            "mandates",
-            "with_action",
-            "planned_only",
-            "none",
-            "carried_out",
-            "planned",
-            "milestones",
-            "missed",
-            "past_unreported",
-            "disputed",
-            "figures",
-        )
-    ]
-    table = shown[cols].astype(str).values.tolist()
-    widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(heads)]
-
-    def line(cells):
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-
     total = program_totals(counts)
+    return "\n".join(
+        [
+            *_header_lines(ds, as_of, meeting_title),
+            "",
+            *_count_table(counts[counts["has_data"]], total),
+            "",
+            _reported_line(counts, total, meeting),
+        ]
+    )
+
+
+def _header_lines(ds, as_of: dt.date, meeting_title: str | None) -> list[str]:
     kinds = ds.implementers["kind"].value_counts()
-    out = [
+    return [
         t("program.short_title"),
         t("summary.data_line", version=ds.version, source=ds.source, as_of=as_of.isoformat())
         + (f" ({meeting_title})" if meeting_title else ""),
@@ -79,16 +69,22 @@ def summary_text(ds, as_of: dt.date | None = None, meeting_title: str | None = N
             observations=len(ds.observations),
             flags=len(ds.data_quality),
         ),
-        "",
-        line(heads),
-        line(["-" * w for w in widths]),
-        *[line(r) for r in table],
-        line(["-" * w for w in widths]),
-        line([t("summary.total")] + [str(int(total[c])) for c in cols[1:]]),
-        "",
-        _reported_line(counts, total, meeting),
     ]
-    return "\n".join(out)
+
+
+def _count_table(shown: pd.DataFrame, total: pd.Series) -> list[str]:
+    """The per-implementer counts as aligned text columns, with a total line."""
+    cols = [c for c, _ in COLUMNS]
+    heads = [t(f"summary.col.{k}") for _, k in COLUMNS]
+    rows = shown[cols].astype(str).values.tolist()
+    totals = [t("summary.total")] + [str(int(total[c])) for c in cols[1:]]
+    widths = [max(len(h), len(totals[i]), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
+
+    def line(cells):
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    rule = line(["-" * w for w in widths])
+    return [line(heads), rule, *[line(r) for r in rows], rule, line(totals)]
 
 
 def _reported_line(counts: pd.DataFrame, total: pd.Series, meeting) -> str:
