@@ -13,23 +13,11 @@ import operator
 import numpy as np
 import pandas as pd
 
+from analysis.dataset.formulas import formula_inputs  # the one parser; validation uses it too
+
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 
-
-def formula_inputs(formula: str) -> list[str]:
-    """Indicator ids a formula uses (raises ValueError on anything else)."""
-    tree = ast.parse(formula, mode="eval")
-    names = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            names.append((node.col_offset, node.id))
-        elif not isinstance(node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.Constant, ast.Load, *_OPS)):
-            raise ValueError(
-                f"'{formula}' uses {type(node).__name__}; formulas allow ids, numbers, + - * / and parentheses"
-            )
-        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
-            raise ValueError(f"'{formula}' contains a non-numeric constant")
-    return list(dict.fromkeys(name for _, name in sorted(names)))
+__all__ = ["formula_inputs", "evaluate_formula", "evaluate_columns", "derived_indicators", "indicator_table"]
 
 
 def evaluate_formula(formula: str, values: dict[str, float]) -> float:
@@ -116,7 +104,7 @@ def indicator_table(indicators: pd.DataFrame, observations: pd.DataFrame) -> pd.
     """Observed and derived values side by side: one row per country and election."""
     obs = observations[["indicator_id", "country", "election", "value"]]
     der = derived_indicators(indicators, observations)[["indicator_id", "country", "election", "value"]]
-    both = pd.concat([obs, der], ignore_index=True)
+    both = obs if der.empty else pd.concat([obs, der], ignore_index=True)  # no concat with an empty frame
     both = both[both["country"].astype(str) != ""]
     if both.empty:
         return pd.DataFrame(columns=["country", "election"])
