@@ -152,7 +152,14 @@ def test_pdf_metadata_and_language(document):
 def test_pdf_cover_and_running_header(document):
     cover = " ".join(document.pages[0].extract_text().split())
     # The cover shows the page's own title, meeting, date, data version and language.
-    for text in ("Ecuador", "Meeting", "2006-03-16", "Data version v1", "Language English", "Human Rights of Migrants"):
+    for text in (
+        "Ecuador",
+        "Meeting",
+        "16 March 2006",
+        "Data version v1",
+        "Language English",
+        "Human Rights of Migrants",
+    ):
         assert text in cover
     for page in document.pages[1:]:
         assert "Special meeting 2007" in page.extract_text()  # the running header

@@ -19,7 +19,14 @@ from __future__ import annotations
 import html
 import re
 
-SHORT_TABLE_ROWS = 15  # a table up to this many rows is kept on one printed page
+SHORT_TABLE_ROWS = 15  # a table up to this many rows is kept on one printed page ...
+SHORT_TABLE_CHARS = (
+    1200  # ... and this much text: 12 rows of long descriptions fill a page and left the one before blank
+)
+# A chart taller than this (CSS px; an A4 page holds about 950) is not pulled onto the next page
+# with its heading: that left the page before it more than half empty. The heading keeps its lines.
+TALL_CHART_PX = 480
+CHART_HEIGHT = re.compile(r'"height":\s*(\d+)')
 HEADINGS = ["h2", "h3", "h4"]
 
 
@@ -87,7 +94,7 @@ def wrap_tables(soup, fallback_label) -> None:
         for th in table.find_all("th"):
             if not th.get_text(strip=True):
                 th.name = "td"  # an empty corner cell heads nothing
-        if len(table.find_all("tr")) <= SHORT_TABLE_ROWS:
+        if is_short_table(table):
             table["class"] = [*table.get("class", []), "oas-short"]
         if table.parent is not None and "oas-table-wrap" in (table.parent.get("class") or []):
             continue
@@ -119,6 +126,17 @@ def _is_figure(el) -> bool:
     )
 
 
+def is_short_table(el) -> bool:
+    """True when the tables in ``el`` are small enough to keep on one printed page without leaving a gap."""
+    tables = [el] if el.name == "table" else el.find_all("table")
+    return len(el.find_all("tr")) <= SHORT_TABLE_ROWS and sum(len(t.get_text()) for t in tables) <= SHORT_TABLE_CHARS
+
+
+def _chart_height(el) -> int:
+    """The tallest plotly layout height declared inside ``el`` (0 when none)."""
+    return max((int(h) for h in CHART_HEIGHT.findall(str(el))), default=0)
+
+
 def keep_headings_with_content(soup) -> None:
     """Put each heading, the lines under it and the chart or table it introduces in one unsplittable block.
 
@@ -135,7 +153,7 @@ def keep_headings_with_content(soup) -> None:
             if _is_heading(sib):
                 break
             if _is_figure(sib):
-                if len(sib.find_all("tr")) <= SHORT_TABLE_ROWS:
+                if is_short_table(sib) and _chart_height(sib) <= TALL_CHART_PX:
                     group.append(sib)
                 break
             group.append(sib)
