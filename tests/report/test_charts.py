@@ -95,10 +95,14 @@ def test_uncertain_periods_are_whiskers_and_known_spans_are_not():
     assert [s.name for s in exact] == ["M-C2:exact"] and exact[0].opacity == 1.0
 
 
-def test_rows_are_labelled_with_short_descriptions():
+def test_rows_are_labelled_with_id_over_a_short_description_all_distinct():
     fig = charts.timeline_chart(_milestones(), "en")
-    assert "workshop" in fig.layout.yaxis.ticktext
-    assert all(len(t) <= charts.timeline.LABEL_WIDTH + 10 for t in fig.layout.yaxis.ticktext)
+    ticks = fig.layout.yaxis.ticktext
+    assert "M-C2<br>workshop" in ticks and len(set(ticks)) == len(ticks)
+    assert all(len(line) <= charts.timeline.LABEL_WIDTH + 20 for t in ticks for line in t.split("<br>"))
+    twins = _milestones().assign(description="Meetings of the working groups of the committee on migration")
+    twin_ticks = charts.timeline_chart(twins, "en").layout.yaxis.ticktext
+    assert len(set(twin_ticks)) == len(twin_ticks) == len(ticks)  # the same text, told apart by the id
 
 
 def test_status_colours_are_opaque_with_3_to_1_contrast():
@@ -188,9 +192,12 @@ def test_as_of_line_inside_the_range_and_a_note_when_far_away():
     assert pd.Timestamp(far.layout.xaxis.range[1]) < pd.Timestamp("2009-01-01")  # bars are not squashed
 
 
-def test_long_titles_stay_on_one_line_and_data_never_breaks_out_of_the_script():
+def test_long_titles_take_two_short_lines_and_data_never_breaks_out_of_the_script():
     title = "</script><script>alert(2)</script> " + "very long indicator name " * 6
     out = charts.chart_html(charts.bar_chart([XSS], [1], title=title, y_title="n"))
     assert "<script>alert" not in out
     fig = charts.bar_chart(["a"], [1], title="word " * 40, y_title="n")
-    assert "<br>" not in fig.layout.title.text and fig.layout.title.text.endswith("…")
+    lines = fig.layout.title.text.split("<br>")
+    assert len(lines) == 2 and lines[1].endswith("…")
+    assert all(len(line) <= charts.display.TITLE_CHARS for line in lines)  # fits A4 and a 390-px phone
+    assert fig.layout.meta["title"] == " ".join(["word"] * 40) + " "  # the full title stays the accessible name

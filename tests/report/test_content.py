@@ -152,8 +152,8 @@ def test_absentee_section_in_spanish_says_not_reported_never_zero(data, no_meeti
     out = rc.absentee_section(report(data, no_meetings, implementer=None, lang="es"))
     assert "141.407" in out and "10.260" in out and "44,3\u00a0%" in out
     assert "no informado" in out
-    ecuador_row = out.split("<tr><td>Ecuador</td>")[1].split("</tr>")[0]
-    assert "no informado" in ecuador_row and "<td>0</td>" not in ecuador_row
+    ecuador_row = out.split('<tr><td class="oas-w">Ecuador</td>')[1].split("</tr>")[0]
+    assert "no informado" in ecuador_row and ">0</td>" not in ecuador_row
     assert out.count('class="oas-chart plotly-graph-div"') == 3  # registered, voted, turnout
 
 
@@ -357,3 +357,35 @@ def test_key_indicator_bars_are_named_and_each_figure_drawn_once(lang):
     for caption in captions:
         labels = re.findall(r"(?:\. |; )([^:;]+): ", caption)
         assert len(labels) == len(set(labels)) >= 2
+
+
+def test_all_figures_annex_has_no_mostly_empty_country_column_and_right_aligned_values():
+    import re
+
+    from analysis import config
+
+    rep = rc.open_report(None, meeting="2007", lang="es", data_path=str(config.PROGRAM_DIR))
+    html = str(rc.indicators_annex(rep))
+    first_table = html.split("</table>")[0]  # the reported figures (the derived values follow)
+    heads = re.findall(r"<th[ >][^>]*>?(.*?)</th>", first_table)
+    assert rep.t("label.country") not in heads and rep.t("label.implementer") in heads
+    assert "DPD (Ecuador)" in html
+    value_col = heads.index(rep.t("label.value"))
+    rows = re.findall(r"<tr>(.*?)</tr>", first_table.split("<tbody>")[1])
+    cells = [re.findall(r"<td([^>]*)>", r)[value_col] for r in rows]
+    assert cells and all('class="num' in c for c in cells)
+
+
+def test_dpd_actions_show_a_date_or_say_undated_in_one_column():
+    import re
+
+    from analysis import config
+
+    rep = rc.open_report("DPD", meeting="2007", lang="es", data_path=str(config.PROGRAM_DIR))
+    html = str(rc.actions_section(rep, "carried_out"))
+    heads = re.findall(r"<th[ >][^>]*>?(.*?)</th>", html)
+    col = heads.index(rep.t("label.when_in_period"))
+    rows = re.findall(r"<tr>(.*?)</tr>", html.split("<tbody>")[1])
+    cells = [re.sub("<[^>]+>", "", re.findall(r"<td[^>]*>(.*?)</td>", r)[col]) for r in rows]
+    assert cells and all(cells)
+    assert rep.t("label.period_undated") in cells and any("2005" in c for c in cells)

@@ -1,8 +1,11 @@
 """Tests for analysis.report.tables: escaping by default, raw markup only when wrapped."""
 
+import re
+
 import pandas as pd
 
 from analysis.report.tables import (
+    TABLE_STYLE,
     Html,
     block,
     bullets,
@@ -42,25 +45,25 @@ def test_formatter_results_are_escaped_unless_wrapped():
 
 def test_numbers_follow_the_language_and_missing_is_not_reported():
     frame = pd.DataFrame({"n": [141407.0, float("nan")]})
-    assert '<td class="num" style="text-align:right">141.407</td>' in html_table(frame, "es")
-    assert '<td class="num" style="text-align:right">141,407</td>' in html_table(frame, "en")
-    assert '<td class="num" style="text-align:right">no informado</td>' in html_table(frame, "es")
+    assert '<td class="num oas-w">141.407</td>' in html_table(frame, "es")
+    assert '<td class="num oas-w">141,407</td>' in html_table(frame, "en")
+    assert '<td class="num">no informado</td>' in html_table(frame, "es")
 
 
 def test_dates_and_booleans_follow_the_language():
     frame = pd.DataFrame({"d": pd.to_datetime(["2006-03-16"]), "b": pd.array([True], dtype="boolean")})
     out = html_table(frame, "es")
-    assert "16 de marzo de 2006" in out and "<td>sí</td>" in out
+    assert "16 de marzo de 2006" in out and '<td class="oas-w">sí</td>' in out
 
 
 def test_labels_replace_headers_escaped():
     out = html_table(pd.DataFrame({"a": [1]}), labels={"a": "<Estado>"})
-    assert '<th scope="col">&lt;Estado&gt;</th>' in out
+    assert '<th scope="col" class="oas-w">&lt;Estado&gt;</th>' in out
 
 
 def test_tables_are_wrapped_in_a_block_for_print():
     out = html_table(pd.DataFrame({"a": [1]}))
-    assert out.startswith('<div class="oas-block"><table class="oas-table">')
+    assert out.startswith(f'<div class="oas-block">{TABLE_STYLE}<table class="oas-table">')
     assert block("x", Html("<b>y</b>")) == '<div class="oas-block">x<b>y</b></div>'
 
 
@@ -90,8 +93,9 @@ def test_markdown_table_escapes_markup_and_markdown():
 def test_snapshot_of_a_small_table():
     out = html_table(pd.DataFrame({"id": ["A-1"], "n": [1234]}), "es", labels={"n": "Número"})
     assert out == (
-        '<div class="oas-block"><table class="oas-table"><thead><tr><th scope="col">id</th><th scope="col">Número</th></tr></thead>'
-        '<tbody><tr><td>A-1</td><td class="num" style="text-align:right">1.234</td></tr></tbody></table></div>'
+        f'<div class="oas-block">{TABLE_STYLE}<table class="oas-table"><thead><tr>'
+        '<th scope="col" class="oas-w">id</th><th scope="col" class="oas-w">Número</th></tr></thead>'
+        '<tbody><tr><td class="oas-w">A-1</td><td class="num oas-w">1.234</td></tr></tbody></table></div>'
     )
 
 
@@ -107,9 +111,27 @@ def test_blank_columns_are_dropped_and_named():
     assert list(kept.columns) == ["a", "c"] and dropped == ["b"]
 
 
-def test_fixed_layout_with_a_wide_column():
+def test_widths_with_a_wide_column_and_automatic_layout():
     out = html_table(pd.DataFrame({"id": ["A"], "description": ["long"]}), widths={"id": 10, "description": 90})
-    assert "table-layout:fixed" in out and '<col style="width:90%">' in out
+    assert "table-layout:fixed" not in out and '<col style="width:90%">' in out
+
+
+def test_ids_and_words_never_break_inside_and_only_links_may():
+    frame = pd.DataFrame(
+        {"action": ["DPD-A10"], "country": ["Ecuador"], "description": ["see https://www.oas.org/a/b.pdf now"]}
+    )
+    out = str(html_table(frame, labels={"action": "Mandato"}))
+    assert "overflow-wrap:normal" in out and ".oas-w{white-space:nowrap}" in out
+    th = re.findall(r"<th( [^>]*)>", out)
+    assert 'class="oas-w"' in th[0] and 'class="oas-w"' in th[1]  # "Mandato", "country"
+    td = re.findall(r"<td([^>]*)>(.*?)</td>", out)
+    assert 'class="oas-w"' in td[0][0] and 'class="oas-w"' in td[1][0]  # DPD-A10, Ecuador
+    assert 'class="oas-u"' in td[2][0] and "<a href" in td[2][1]  # the link may break
+
+
+def test_right_aligned_markup_column():
+    out = str(html_table(pd.DataFrame({"value": [Html("&gt; 3")]}), right=("value",)))
+    assert '<td class="num' in out and ".num{text-align:right}" in out
 
 
 def test_key_figures_are_tiles_with_value_and_label():

@@ -5,8 +5,8 @@ HTML-escaped; markup passes through only when wrapped in :class:`Html`
 (which the library's own functions produce). Numbers are formatted in the
 report language, missing values read "not reported", never 0.
 
->>> str(html_table(pd.DataFrame({"a": ["<script>x</script>"]})))
-'<div class="oas-block"><table class="oas-table"><thead><tr><th scope="col">a</th></tr></thead><tbody><tr><td>&lt;script&gt;x&lt;/script&gt;</td></tr></tbody></table></div>'
+>>> html_table(pd.DataFrame({"a": ["<script>x</script>"]})).split("</style>")[1]
+'<table class="oas-table"><thead><tr><th scope="col" class="oas-w">a</th></tr></thead><tbody><tr><td>&lt;script&gt;x&lt;/script&gt;</td></tr></tbody></table></div>'
 >>> str(html_table(pd.DataFrame({"a": [Html("<b>ok</b>")]}))).count("<b>ok</b>")
 1
 """
@@ -170,6 +170,7 @@ def html_table(
     formatters: Mapping[str, Callable[[object], object]] | None = None,
     caption=None,
     widths: Mapping[str, int] | None = None,
+    right: Iterable[str] = (),
 ) -> Html:
     """Render ``frame`` as an escaped HTML table in an ``oas-block`` div.
 
@@ -187,34 +188,66 @@ def html_table(
     caption
         Optional caption (escaped unless :class:`Html`).
     widths
-        Column name -> share of the width in percent; given, the table has a
-        fixed layout (a wide description column, the rest narrow).
+        Column name -> share of the width in percent (a wide description
+        column, the rest narrow). The layout stays automatic, so a column is
+        never narrower than its longest word: words and ids are never broken
+        letter by letter (see :data:`TABLE_STYLE`); only links may break.
+    right
+        Columns to right-align although their cells are markup (values with a comparator).
     """
     labels = labels or {}
     formatters = formatters or {}
     cols = list(frame.columns)
-    head = "".join(f'<th scope="col">{escape(labels.get(c, c) or c)}</th>' for c in cols)
+    right = set(right)
+    head = "".join(
+        f'<th scope="col"{_cell_class(labels.get(c, c) or c, c in right)}>{escape(labels.get(c, c) or c)}</th>'
+        for c in cols
+    )
     rows = []
     for rec in frame.itertuples(index=False, name=None):
         cells = []
         for c, v in zip(cols, rec):
             if c in formatters:
                 v = formatters[c](v)
-            num = ' class="num" style="text-align:right"' if is_number(v) else ""
-            cells.append(f"<td{num}>{format_cell(v, lang)}</td>")
+            num = is_number(v) or c in right
+            cell = format_cell(v, lang)
+            text = html.unescape(re.sub("<[^>]+>", "", cell))
+            cells.append(f"<td{_cell_class(text, num, cell)}>{cell}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption is not None else ""
-    group, style = "", ""
-    if widths:
-        group = (
-            "<colgroup>" + "".join(f'<col style="width:{int(widths.get(c, 0)) or ""}%">' for c in cols) + "</colgroup>"
-        )
-        group = group.replace('width:%"', 'width:auto"')
-        style = ' style="table-layout:fixed;width:100%"'
+    group, style = _colgroup(cols, widths)
     return Html(
-        f'<div class="oas-block"><table class="oas-table"{style}>{cap}{group}<thead><tr>{head}</tr></thead>'
+        f'<div class="oas-block">{TABLE_STYLE}<table class="oas-table"{style}>{cap}{group}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _colgroup(cols: list, widths: Mapping[str, int] | None) -> tuple[str, str]:
+    """The ``<colgroup>`` giving each column its share of the width, and the table's style (full width)."""
+    if not widths:
+        return "", ""
+    group = "".join(f'<col style="width:{int(widths.get(c, 0)) or ""}%">' for c in cols)
+    return "<colgroup>" + group.replace('width:%"', 'width:auto"') + "</colgroup>", ' style="width:100%"'
+
+
+NOWRAP_CHARS = 16  # a cell that is one word (an id, a code, a number) this short is never wrapped
+# Words are never broken inside (the page's print CSS allows it for every cell, for links);
+# one-word cells do not wrap at all; links may break anywhere. Scoped to report tables.
+TABLE_STYLE = (
+    "<style>.oas-table td,.oas-table th{overflow-wrap:normal;word-break:normal;hyphens:manual}"
+    ".oas-table .oas-w{white-space:nowrap}.oas-table .oas-u{overflow-wrap:anywhere}"
+    ".oas-table .num{text-align:right}</style>"
+)
+
+
+def _cell_class(text: str, num: bool, markup: str = "") -> str:
+    """The class attribute of a cell: ``num`` (right-aligned), ``oas-w`` (one short word: no wrap), ``oas-u`` (a link)."""
+    classes = ["num"] if num else []
+    if "<a href" in markup and "://" in markup:
+        classes.append("oas-u")
+    elif len(text) <= NOWRAP_CHARS and not any(ch.isspace() for ch in text.strip()):
+        classes.append("oas-w")
+    return f' class="{" ".join(classes)}"' if classes else ""
 
 
 _TILES = "display:flex;flex-wrap:wrap;gap:.5rem;margin:.6rem 0;padding:0;list-style:none"

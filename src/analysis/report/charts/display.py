@@ -39,29 +39,58 @@ def layout(
     fig: go.Figure, title: str, x_title: str = "", y_title: str = "", height: int = 420, lang: str = "en"
 ) -> go.Figure:
     """Title, axes, size, font; the legend goes above the plot (never over an axis title); the locale is noted."""
-    # One line: plotly lets a multi-line title spill out of the top of the figure. The full title is
-    # the figure's accessible name and starts its caption.
-    lines = [textwrap.shorten(" ".join(str(title).split()), 90, placeholder="…") or str(title)]
-    legend = any(t.showlegend is not False and t.name for t in fig.data)
+    # At most two short lines that fit an A4 column and a 390-px phone (plotly never wraps a title and
+    # clips it in print); the full title is the figure's accessible name and starts its caption.
+    lines = title_lines(title)
+    names = [str(t.name) for t in fig.data if t.showlegend is not False and t.name]
     fig.update_layout(
         title={
             "text": "<br>".join(esc(line) for line in lines),
             "x": 0.0,
             "xanchor": "left",
-            "y": 0.98,
+            "y": 0.99,
             "yanchor": "top",
+            "yref": "container",
+            "font": {"size": 15},
         },
         xaxis_title=esc(x_title),
         yaxis_title=esc(y_title),
         height=height,
         template="plotly_white",
-        margin={"l": 60, "r": 30, "t": 30 + 20 * len(lines) + (34 if legend else 0), "b": 60},
+        # Room above the plot for the title and for the legend as it wraps on a phone: they never overlap.
+        margin={"l": 60, "r": 30, "t": 24 + 20 * len(lines) + 22 * legend_rows(names), "b": 60},
         font={"family": "DejaVu Sans, Helvetica, Arial, sans-serif", "size": 12},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
         separators=i18n.plotly_locale(lang)["format"]["decimal"] + i18n.plotly_locale(lang)["format"]["thousands"],
         meta={**dict(fig.layout.meta or {}), "lang": lang, "title": str(title)},
     )
     return fig
+
+
+TITLE_CHARS = 46  # characters of a chart title line: fits a 390-px phone and an A4 column at 15 px
+PHONE_LEGEND_PX = 330  # width a legend has on a 390-px phone
+
+
+def title_lines(title: str) -> list[str]:
+    """The chart title in at most two lines of :data:`TITLE_CHARS`, cut at a word with "…" if longer."""
+    words = " ".join(str(title).split())
+    lines = textwrap.wrap(words, TITLE_CHARS) or [words]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), TITLE_CHARS, placeholder="…")]
+    return lines
+
+
+def legend_rows(names: list[str]) -> int:
+    """How many rows a horizontal legend takes on a phone (about 7 px a character plus 40 px a symbol)."""
+    if not names:
+        return 0
+    rows, used = 1, 0
+    for name in names:
+        w = 40 + 7 * len(name)
+        if used and used + w > PHONE_LEGEND_PX:
+            rows, used = rows + 1, 0
+        used += w
+    return rows
 
 
 def describe(fig: go.Figure, summary: str) -> go.Figure:

@@ -35,7 +35,7 @@ MILESTONE_COLORS = {
 DISPUTED = "disputed"
 EXACT_PRECISIONS = ("day", "days")
 OPEN_SPAN_DAYS = 120  # how far back a "by X" whisker reaches
-LABEL_WIDTH = 44  # characters of a row label
+LABEL_WIDTH = 26  # characters of a row label line (two lines at most: the id, then the short text)
 HOVER_WIDTH = 48  # characters per hover line
 
 
@@ -167,6 +167,8 @@ def _bounds(rows: pd.DataFrame, as_of_d) -> tuple[pd.Timestamp, pd.Timestamp, bo
 
 def _as_of(fig_shapes: list, notes: list, as_of_d, far: bool, lo, hi, lang: str) -> None:
     label = esc(i18n.t("chart.timeline.as_of", lang, date=i18n.fmt_date(as_of_d, lang)))
+    # The label sits on the side of the line with more room, so print never cuts it at the edge.
+    left = pd.Timestamp(as_of_d) > lo + (hi - lo) * 0.55
     if not far:
         fig_shapes.append(
             {
@@ -187,8 +189,8 @@ def _as_of(fig_shapes: list, notes: list, as_of_d, far: bool, lo, hi, lang: str)
                 "y": 1,
                 "yref": "paper",
                 "yanchor": "top",
-                "xanchor": "left",
-                "xshift": 3,
+                "xanchor": "right" if left else "left",
+                "xshift": -3 if left else 3,
                 "showarrow": False,
                 "text": label,
                 "bgcolor": "rgba(255,255,255,0.85)",
@@ -220,8 +222,10 @@ def timeline_chart(
 
     ``milestones`` needs ``milestone_id``, ``implementer_id``, ``description``
     (or a ready ``label``), ``period_text``, ``start``, ``end``, ``precision``,
-    ``recurring`` and ``status``. Rows are labelled with short descriptions,
-    grouped by implementer (its id before the label when several are shown).
+    ``recurring`` and ``status`` (and ``disputed``: a late milestone whose date
+    is doubted is drawn dashed in grey, "date disputed", never as late). Rows
+    are grouped by implementer and labelled with the milestone id over a short
+    description (two lines, distinct).
     Milestones with neither bound are not drawn (list them).
     """
     rows = _order(milestones)
@@ -230,35 +234,9 @@ def timeline_chart(
     as_of_d = as_date(as_of) if as_of is not None else None
     lo, hi, far = _bounds(rows, as_of_d)
     shapes, notes = [], []
-    points = {"x": [], "y": [], "color": [], "symbol": [], "data": []}
     labels = rows["label"] if "label" in rows else rows["description"]
-    several = rows["implementer_id"].nunique() > 1
-    for i, r in enumerate(rows.itertuples(index=False)):
-        status = str(r.status)
-        color = MILESTONE_COLORS.get(status, "#616161")
-        x, hollow = _draw(r, i, color, hi.date(), shapes, notes)
-        points["x"].append(x)
-        points["y"].append(i)
-        points["color"].append(color)
-        points["symbol"].append("diamond-open" if hollow else "diamond")
-        who = (names or {}).get(r.implementer_id, r.implementer_id)
-        status_text = status_name(status, lang)
-        points["data"].append([esc(r.milestone_id), _wrap(labels[i]), _wrap(r.period_text), esc(status_text), esc(who)])
-    for j in range(1, len(rows)):  # a rule between implementers
-        if rows.at[j, "implementer_id"] != rows.at[j - 1, "implementer_id"]:
-            shapes.append(
-                {
-                    "type": "line",
-                    "xref": "paper",
-                    "yref": "y",
-                    "x0": 0,
-                    "x1": 1,
-                    "y0": j - 0.5,
-                    "y1": j - 0.5,
-                    "line": {"color": "#9e9e9e", "width": 1},
-                    "name": "group",
-                }
-            )
+    points = _points(rows, labels, hi.date(), shapes, notes, lang, names or {})
+    _separators(rows, shapes)
     fig = go.Figure(
         go.Scatter(
             x=points["x"],
@@ -275,8 +253,67 @@ def timeline_chart(
             hovertemplate="<b>%{customdata[0]}</b> · %{customdata[4]}<br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>",
         )
     )
+    present = _legend(fig, rows, lang)
+    if as_of_d:
+        _as_of(shapes, notes, as_of_d, far, lo, hi, lang)
+    fig.update_layout(shapes=shapes, annotations=notes)
+    height = max(240, 150 + 34 * len(rows))
+    layout(fig, title or i18n.t("chart.timeline.title", lang), "", "", height=height, lang=lang)
+    pad = pd.Timedelta(days=max(20, (hi - lo).days * 0.03))
+    fig.update_xaxes(type="date", range=[lo - pad, hi + pad])
+    _row_axis(fig, rows, labels)
+    fig.update_layout(hoverlabel={"align": "left"}, margin={"b": 50})
+    counts = rows["status"].value_counts()
+    summary = "; ".join(f"{status_name(s, lang)}: {int(counts[s])}" for s in present)
+    return describe(fig, f"{i18n.t('chart.timeline.title', lang)}: {len(rows)}. {summary}.")
+
+
+def _points(rows: pd.DataFrame, labels, hi: dt.date, shapes: list, notes: list, lang: str, names: dict) -> dict:
+    """Draw every row (shapes, notes) and return its marker: where, colour, hollow or not, hover data."""
+    points = {"x": [], "y": [], "color": [], "symbol": [], "data": []}
+    for i, r in enumerate(rows.itertuples(index=False)):
+        status = str(r.status)
+        color = MILESTONE_COLORS.get(status, "#616161")
+        x, hollow = _draw(r, i, color, hi, shapes, notes)
+        points["x"].append(x)
+        points["y"].append(i)
+        points["color"].append(color)
+        points["symbol"].append("diamond-open" if hollow else "diamond")
+        who = names.get(r.implementer_id, r.implementer_id)
+        text = status_name(status, lang)
+        points["data"].append([esc(r.milestone_id), _wrap(labels[i]), _wrap(r.period_text), esc(text), esc(who)])
+    return points
+
+
+def status_name(status: str, lang: str) -> str:
+    if status == DISPUTED:
+        return i18n.t("chart.timeline.disputed", lang)
+    return i18n.label("milestone_status", status, lang)
+
+
+def _separators(rows: pd.DataFrame, shapes: list) -> None:
+    """A rule between implementers."""
+    for j in range(1, len(rows)):
+        if rows.at[j, "implementer_id"] != rows.at[j - 1, "implementer_id"]:
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "yref": "y",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": j - 0.5,
+                    "y1": j - 0.5,
+                    "line": {"color": "#9e9e9e", "width": 1},
+                    "name": "group",
+                }
+            )
+
+
+def _legend(fig: go.Figure, rows: pd.DataFrame, lang: str) -> list[str]:
+    """Legend entries only, in the order of MILESTONE_STATUSES, "disputed" last; returns the statuses shown."""
     present = [s for s in (*MILESTONE_STATUSES, DISPUTED) if s in set(rows["status"].astype(str))]
-    for s in present:  # legend entries only, in the order of MILESTONE_STATUSES, "disputed" last
+    for s in present:
         fig.add_trace(
             go.Scatter(
                 x=[None],
@@ -290,33 +327,23 @@ def timeline_chart(
                 },
             )
         )
-    if as_of_d:
-        _as_of(shapes, notes, as_of_d, far, lo, hi, lang)
-    fig.update_layout(shapes=shapes, annotations=notes)
-    height = max(240, 150 + 26 * len(rows))
-    layout(fig, title or i18n.t("chart.timeline.title", lang), "", "", height=height, lang=lang)
-    pad = pd.Timedelta(days=max(20, (hi - lo).days * 0.03))
-    fig.update_xaxes(type="date", range=[lo - pad, hi + pad])
-    ticks = [
-        f"{r.implementer_id} · {short_label(labels[i])}" if several else short_label(labels[i])
-        for i, r in enumerate(rows.itertuples(index=False))
-    ]
+    return present
+
+
+def row_label(milestone_id: str, text: str) -> str:
+    """A row's label: the milestone id (distinct), then its text wrapped on one more line, cut with "…"."""
+    return f"{milestone_id} · {short_label(text, LABEL_WIDTH)}"
+
+
+def _row_axis(fig: go.Figure, rows: pd.DataFrame, labels) -> None:
+    ticks = [row_label(r.milestone_id, labels[i]) for i, r in enumerate(rows.itertuples(index=False))]
     fig.update_yaxes(
         tickmode="array",
         tickvals=list(range(len(rows))),
-        ticktext=[esc(t) for t in ticks],
+        ticktext=[esc(t).replace(" · ", "<br>", 1) for t in ticks],
         range=[len(rows) - 0.5, -0.5],
         showgrid=False,
         zeroline=False,
         automargin=True,
+        tickfont={"size": 11},
     )
-    fig.update_layout(hoverlabel={"align": "left"}, margin={"b": 50})
-    counts = rows["status"].value_counts()
-    summary = "; ".join(f"{status_name(s, lang)}: {int(counts[s])}" for s in present)
-    return describe(fig, f"{i18n.t('chart.timeline.title', lang)}: {len(rows)}. {summary}.")
-
-
-def status_name(status: str, lang: str) -> str:
-    if status == DISPUTED:
-        return i18n.t("chart.timeline.disputed", lang)
-    return i18n.label("milestone_status", status, lang)

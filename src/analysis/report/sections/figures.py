@@ -44,8 +44,11 @@ def observations_table(rep: Report, obs: pd.DataFrame) -> Html:
     table = pd.DataFrame(
         {
             "indicator": [indicator_name(rep.ds, i, rep.lang) for i in obs["indicator_id"]],
-            "implementer": obs["implementer_id"],
-            "country": [country_name(rep.ds, c, rep.lang) if c else "" for c in obs["country"]],
+            # The country, where a figure has one, goes with its implementer: "DPD (Ecuador)", no mostly empty column.
+            "implementer": [
+                f"{i} ({country_name(rep.ds, c, rep.lang)})" if c else i
+                for i, c in zip(obs["implementer_id"], obs["country"].fillna(""))
+            ],
             "election": rep.text(obs, "election"),
             "period": obs["period_text"],
             "value": [
@@ -62,8 +65,7 @@ def observations_table(rep: Report, obs: pd.DataFrame) -> Html:
     table, _ = drop_blank_columns(table, keep=("indicator", "value", "source"))
     widths = {
         "indicator": 30,
-        "implementer": 9,
-        "country": 10,
+        "implementer": 13,
         "election": 14,
         "period": 12,
         "value": 9,
@@ -74,7 +76,7 @@ def observations_table(rep: Report, obs: pd.DataFrame) -> Html:
     labels = {k: rep.t(f"label.{k}") for k in table.columns}
     return join(
         [
-            html_table(table, rep.lang, labels, widths={c: widths[c] for c in table.columns}),
+            html_table(table, rep.lang, labels, widths={c: widths[c] for c in table.columns}, right=("value",)),
             notes_under(rep, obs["observation_id"]),
         ]
     )

@@ -17,8 +17,7 @@ from analysis.report.tables import Html, drop_blank_columns, html_table, join, k
 ACTION_WIDTHS = {
     "action": 9,
     "description": 43,
-    "period": 13,
-    "in_period": 10,
+    "period": 17,
     "lifecycle": 9,
     "compliance": 8,
     "mandate": 8,
@@ -125,6 +124,16 @@ def in_period(rep: Report, actions: pd.DataFrame) -> list[str]:
     return out
 
 
+def _when(rep: Report, actions: pd.DataFrame) -> list[str]:
+    """One cell per action: its period (as written in English, rebuilt from the dates otherwise) and,
+    with a meeting, where it falls against the reporting period ("2005 (before)", or "undated" alone)."""
+    periods = period_labels(rep, actions)
+    if rep.meeting is None:
+        return periods
+    flags = in_period(rep, actions)
+    return [f"{p} ({f})" if p else f for p, f in zip(periods, flags)]
+
+
 def actions_section(rep: Report, kind: str) -> Html:
     """Actions of one kind, placed against the reporting period, with their notes; blank columns left out."""
     a, cut = capped(rep, implementer_actions(rep.ds, rep.implementer, kind))
@@ -139,8 +148,7 @@ def actions_section(rep: Report, kind: str) -> Html:
         {
             "action": a["action_id"],
             "description": rep.text(a, "description"),
-            "period": period_labels(rep, a),
-            "in_period": in_period(rep, a) if rep.meeting is not None else [""] * len(a),
+            "period": _when(rep, a),
             "lifecycle": [
                 join([i18n.label("lifecycle", s, rep.lang), " ", p]) if p else i18n.label("lifecycle", s, rep.lang)
                 for s, p in zip(a["lifecycle_status"], past_due)
@@ -156,6 +164,6 @@ def actions_section(rep: Report, kind: str) -> Html:
     if "compliance" in dropped:
         parts.append(paragraph(rep.t("text.compliance_not_assessed"), "oas-note"))
     labels = {k: rep.t(f"label.{k}") for k in table.columns}
-    labels["period"] = rep.t("label.period" if rep.lang == "en" else "label.when")
+    labels["period"] = rep.t("label.when_in_period") if rep.meeting is not None else rep.t("label.when")
     widths = {c: ACTION_WIDTHS[c] for c in table.columns}
     return join([*parts, html_table(table, rep.lang, labels, widths=widths), notes_under(rep, a["action_id"])])
