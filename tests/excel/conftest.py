@@ -48,3 +48,11 @@ def print_pages():
     if SOFFICE is None:
         pytest.skip("LibreOffice not installed (make system-deps)")
     return printed_pages
+
+
+@pytest.fixture
+def libreoffice():
+    """``libreoffice(path, to, out_dir) -> converted path``; the test is skipped without LibreOffice."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice not installed (make system-deps)")
+    return libreoffice_convert

@@ -155,3 +155,100 @@ def test_implementer_without_actions_gets_an_empty_form(tmp_path):
     wb = build_template(ds, "CIM", "2007", "en")
     assert wb["Actions"].cell(row=2, column=1).value is None
     assert wb["Mandates"].cell(row=2, column=1).value == "CIM-M1"
+
+
+# ---------------------------------------------------------------- layout, prompts, printing, languages
+
+
+def _milestone_sheet(wb):
+    return next(
+        ws
+        for ws in wb.worksheets
+        if ws.sheet_state == "visible"
+        and ws["A1"].value.startswith(("Milestone", "Id del hito", "Jalon", "Id do marco", "Identifiant"))
+    )
+
+
+def test_resizing_allowed_while_keys_stay_locked(form):
+    _, wb = form
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        assert ws.protection.sheet and not ws.protection.formatColumns and not ws.protection.formatRows, ws.title
+    actions = wb["Acciones"]
+    assert actions["A2"].protection.locked and not actions["C2"].protection.locked
+    assert actions["C2"].alignment.wrap_text and actions.column_dimensions["C"].width >= 50
+    assert actions.row_dimensions[2].height and actions.row_dimensions[2].height >= 15
+
+
+def test_dropdowns_prompt_and_dates_are_validated_as_dates(form):
+    _, wb = form
+    lists = [dv for dv in wb["Acciones"].data_validations.dataValidation if dv.type == "list"]
+    assert lists and all(dv.showInputMessage and dv.prompt and dv.promptTitle == "Elija de la lista" for dv in lists)
+    ms = wb["Hitos"]
+    dates = [dv for dv in ms.data_validations.dataValidation if dv.type == "date"]
+    assert len(dates) == 1 and "E2" in str(dates[0].sqref) and dates[0].prompt.startswith("Escriba la fecha")
+    assert dates[0].formula1 == "DATE(2000,1,1)" and ms["E2"].number_format == "yyyy-mm-dd"
+
+
+def test_every_visible_sheet_is_set_up_to_print(form):
+    _, wb = form
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert "&P" in ws.oddFooter.right.text and ws.oddHeader.center.text
+    instructions = wb.worksheets[0]
+    assert all(instructions.cell(row=r, column=1).alignment.wrap_text for r in range(1, 6))
+    assert instructions.row_dimensions[3].height >= 15  # each step in its own sized row: no overlap
+
+
+@pytest.mark.parametrize("lang", ["fr", "pt"])
+def test_french_and_portuguese_forms_ingest_like_the_spanish_ones(tmp_path, lang):
+    from analysis.excel.form import vocab_labels
+    from analysis.excel.ingest import ingest
+
+    data = copy_excel_fixture(tmp_path)
+    ds = load_dataset(data)
+    path = write_template(tmp_path / f"form-{lang}.xlsx", ds, "IACHR", "2007", lang)
+    wb = openpyxl.load_workbook(path)
+    acts = wb.worksheets[2]
+    acts["E2"] = vocab_labels("lifecycle", lang)["suspended"]
+    ms = wb.worksheets[3]
+    ms["D2"] = vocab_labels("achieved", lang)["yes"]
+    ms["E2"] = __import__("datetime").date(2007, 3, 15)  # a real date cell
+    wb.save(path)
+    result = ingest(path, data)
+    changed = {(c.table, c.column, c.new) for c in result.changes}
+    assert ("actions", "lifecycle_status", "suspended") in changed
+    assert ("milestones", "achieved", "yes") in changed and ("milestones", "achieved_on", "2007-03-15") in changed
+
+
+def test_form_saved_by_libreoffice_with_real_date_cells_ingests(tmp_path, libreoffice):
+    """Filled with real date cells, then opened and saved by LibreOffice in its own .xlsx dialect."""
+    import datetime as dt
+
+    from analysis.excel.ingest import ingest
+
+    data = copy_excel_fixture(tmp_path)
+    path = write_template(tmp_path / "filled.xlsx", load_dataset(data), "IACHR", "2007", "es")
+    wb = openpyxl.load_workbook(path)
+    ms = wb["Hitos"]
+    ms["D2"], ms["E2"] = "sí", dt.datetime(2007, 3, 15)
+    wb.save(path)
+    (tmp_path / "lo").mkdir()
+    saved = libreoffice(path, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    cell = openpyxl.load_workbook(saved)["Hitos"]["E2"]
+    assert isinstance(cell.value, dt.datetime) and cell.is_date  # LibreOffice kept a real date cell
+    result = ingest(saved, data)
+    assert ("milestones", "achieved_on", "2007-03-15") in {(c.table, c.column, c.new) for c in result.changes}
+
+
+def test_form_prints_in_about_four_pages(tmp_path, print_pages):
+    path = write_template(tmp_path / "form.xlsx", load_dataset(), "IACHR", "2007", "es")
+    pages, pdf = print_pages(path, tmp_path)
+    assert pages <= 5, f"{pages} pages"
+    from pypdf import PdfReader
+
+    first = PdfReader(str(pdf)).pages[0].extract_text()
+    assert "Cómo completar este formulario" in first and "Página 1 de" in first

@@ -33,15 +33,15 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from analysis import i18n
 from analysis.common.dates import is_iso_date
 from analysis.dataset.schema import ACTION_KINDS, LIFECYCLE_STATUSES, MILESTONE_ACHIEVED
 from analysis.errors import UsageError
-from analysis.excel.cells import fit_widths, set_value
+from analysis.excel import form_layout
+from analysis.excel.cells import set_value
 from analysis.store.atomic import atomic_write_bytes
 
 TEMPLATE_VERSION = "1"
@@ -50,8 +50,8 @@ META_SHEET = "meta"
 LISTS_SHEET = "lists"
 ACTION_FIELDS = ("action_id", "kind", "description", "period", "status", "mandate", "evidence")
 MILESTONE_FIELDS = ("milestone_id", "description", "period", "achieved", "achieved_on")
-EDITABLE_FILL = PatternFill("solid", start_color="FFF9E5", end_color="FFF9E5")
-LOCKED_FILL = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
+EDITABLE_FILL = form_layout.EDITABLE_FILL
+LOCKED_FILL = form_layout.LOCKED_FILL
 
 VOCAB_VALUES = {"lifecycle": LIFECYCLE_STATUSES, "action_kind": ACTION_KINDS, "achieved": MILESTONE_ACHIEVED}
 
@@ -74,9 +74,9 @@ def vocab_labels(vocab: str, lang: str) -> dict[str, str]:
 
 
 def label_to_code(vocab: str, lang: str) -> dict[str, str]:
-    """Label (any case, either language) or code -> code, for reading a form back."""
+    """Label (any case, any language) or code -> code, for reading a form back."""
     out = {}
-    for other in ("en", "es"):
+    for other in i18n.LANGUAGES:  # a form answered in another language still reads
         for code, lab in vocab_labels(vocab, other).items():
             out.setdefault(lab.strip().lower(), code)
     for code, lab in vocab_labels(vocab, lang).items():
@@ -214,7 +214,9 @@ def build_template(
     impl = ds.implementers[ds.implementers["implementer_id"] == implementer]
     if impl.empty:
         raise UsageError(f"unknown implementer {implementer!r}; see implementers.csv for the ids")
-    name = impl.iloc[0]["name_es"] if lang == "es" and impl.iloc[0]["name_es"] else impl.iloc[0]["name_en"]
+    own = f"name_{lang}"
+    row = impl.iloc[0]
+    name = row[own] if own in impl.columns and str(row[own]).strip() else row["name_en"]
     generated = generated or dt.datetime.now(dt.UTC).replace(microsecond=0)
     content = form_content(ds, implementer)
     status_l, kind_l, ach_l = (vocab_labels(v, lang) for v in ("lifecycle", "action_kind", "achieved"))
@@ -224,12 +226,8 @@ def build_template(
     wb = Workbook()
     ins = wb.active
     ins.title = sheets["instructions"]
-    ins["A1"] = text("title", lang).format(name=name, implementer=implementer, meeting=meeting_id)
-    ins["A1"].font = Font(bold=True, size=13)
-    for i, line in enumerate(text("instructions", lang), start=3):
-        ins.cell(row=i, column=1, value=line).alignment = Alignment(wrap_text=True, vertical="top")
-    ins.column_dimensions["A"].width = 110
-    ins.protection.sheet = True
+    title = text("title", lang).format(name=name, implementer=implementer, meeting=meeting_id)
+    form_layout.instructions(ins, title, lang)
 
     lists = wb.create_sheet(LISTS_SHEET)
     columns = [list(status_l.values()), list(kind_l.values()), list(mand_l.values()), list(ach_l.values())]
@@ -245,7 +243,7 @@ def build_template(
 
     # Actions
     ws = wb.create_sheet(sheets["actions"])
-    _header(ws, [text(f, lang) for f in ACTION_FIELDS])
+    form_layout.header(ws, [text(f, lang) for f in ACTION_FIELDS])
     meta_rows: list[list] = []
     r = 1
     for p in content.actions:
@@ -261,7 +259,7 @@ def build_template(
         ]
         for j, v in enumerate(shown, start=1):
             set_value(ws.cell(row=r, column=j), v if v != "" else None)
-        _lock(ws, r, editable=range(3, 8))
+        form_layout.lock(ws, r, editable=range(3, 8))
         meta_rows.append(
             [
                 "row",
@@ -275,21 +273,17 @@ def build_template(
     first_blank = r + 1
     for _ in range(blank_rows):
         r += 1
-        _lock(ws, r, editable=range(2, 8))
+        form_layout.lock(ws, r, editable=range(2, 8))
     last = max(r, 2)
-    _validation(ws, refs[1], f"B2:B{last}", lang)
-    _validation(ws, refs[0], f"E2:E{last}", lang)
+    form_layout.validation(ws, refs[1], f"B2:B{last}", lang, "kind")
+    form_layout.validation(ws, refs[0], f"E2:E{last}", lang, "status")
     if content.mandates:
-        _validation(ws, refs[2], f"F2:F{last}", lang)
-    fit_widths(ws, cap=50)
-    for col in ("C", "F"):
-        ws.column_dimensions[col].width = 50
-    ws.protection.sheet = True
-    ws.freeze_panes = "B2"
+        form_layout.validation(ws, refs[2], f"F2:F{last}", lang, "mandate")
+    form_layout.finish(ws, title, lang, form_layout.ACTION_WIDTHS)
 
     # Milestones
     wm = wb.create_sheet(sheets["milestones"])
-    _header(wm, [text(f, lang) for f in MILESTONE_FIELDS])
+    form_layout.header(wm, [text(f, lang) for f in MILESTONE_FIELDS])
     r = 1
     for p in content.milestones:
         r += 1
@@ -304,7 +298,7 @@ def build_template(
         for j, v in enumerate(shown, start=1):
             set_value(wm.cell(row=r, column=j), v)
         wm.cell(row=r, column=5).number_format = "yyyy-mm-dd"
-        _lock(wm, r, editable=range(4, 6))
+        form_layout.lock(wm, r, editable=range(4, 6))
         meta_rows.append(
             [
                 "row",
@@ -316,22 +310,19 @@ def build_template(
             ]
         )
     if content.milestones:
-        _validation(wm, refs[3], f"D2:D{r}", lang)
-    fit_widths(wm, cap=50)
-    wm.protection.sheet = True
-    wm.freeze_panes = "B2"
+        form_layout.validation(wm, refs[3], f"D2:D{r}", lang, "achieved")
+        form_layout.date_validation(wm, f"E2:E{r}", lang)
+    form_layout.finish(wm, title, lang, form_layout.MILESTONE_WIDTHS)
 
     # Mandates (read-only)
     wd = wb.create_sheet(sheets["mandates"])
-    _header(wd, [text("mandate_id", lang), text("text", lang)])
+    form_layout.header(wd, [text("mandate_id", lang), text("text", lang)])
     for i, (mid, txt) in enumerate(content.mandates, start=2):
         set_value(wd.cell(row=i, column=1), mid)
         c = wd.cell(row=i, column=2)
         set_value(c, txt)
         c.alignment = Alignment(wrap_text=True, vertical="top")
-    wd.column_dimensions["A"].width = 14
-    wd.column_dimensions["B"].width = 100
-    wd.protection.sheet = True
+    form_layout.finish(wd, title, lang, form_layout.MANDATE_WIDTHS)
 
     header = {
         "template_version": TEMPLATE_VERSION,
@@ -362,35 +353,6 @@ def build_template(
     meta.protection.sheet = True
     wb.active = 0
     return wb
-
-
-def _header(ws, labels: list[str]) -> None:
-    for j, lab in enumerate(labels, start=1):
-        c = ws.cell(row=1, column=j, value=lab)
-        c.font = Font(bold=True)
-        c.fill = LOCKED_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _lock(ws, r: int, editable) -> None:
-    ncols = ws.max_column
-    for j in range(1, ncols + 1):
-        c = ws.cell(row=r, column=j)
-        if j in editable:
-            c.protection = Protection(locked=False)
-            c.fill = EDITABLE_FILL
-        else:
-            c.protection = Protection(locked=True)
-            c.fill = LOCKED_FILL
-
-
-def _validation(ws, ref: str, cells: str, lang: str) -> None:
-    msg = (i18n.t("form.validation.title", lang), i18n.t("form.validation.error", lang))
-    dv = DataValidation(
-        type="list", formula1=ref, allow_blank=True, showErrorMessage=True, errorTitle=msg[0], error=msg[1]
-    )
-    ws.add_data_validation(dv)
-    dv.add(cells)
 
 
 def write_template(out: Path | str, ds, implementer: str, meeting_id: str, lang: str = "en") -> Path:
