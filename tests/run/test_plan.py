@@ -69,3 +69,34 @@ def test_unknown_implementer_is_refused_before_any_write(tmp_path):
     with pytest.raises(UsageError, match="unknown implementer 'XYZ'"):
         run_meeting(opts)
     assert not out.exists()
+
+
+def test_report_key_follows_the_notebook_code_not_its_outputs(tmp_path):
+    import json
+    import shutil
+
+    from analysis.run.plan import key_reports
+
+    nbdir = tmp_path / "notebooks"
+    shutil.copytree(FIXTURES / "notebooks", nbdir)
+    ds = load_dataset()
+    meeting = resolve_meeting(load_meetings(), "2007")
+
+    def keys():
+        reports = plan_reports(ds, meeting, nbdir, langs=("en",), implementers=("IACHR",))
+        key_reports(reports, ds.version, "pkg", meeting)
+        return {r.report_id: r.key for r in reports}
+
+    before = keys()
+    path = nbdir / "implementer_report.ipynb"
+    nb = json.loads(path.read_text())
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["saved by Lab\n"]}]
+    code["execution_count"] = 7
+    path.write_text(json.dumps(nb))
+    assert keys() == before  # outputs saved into the notebook change nothing
+    code["source"] = ["# a change of code\n", *code["source"]]
+    path.write_text(json.dumps(nb))
+    after = keys()
+    assert after["en/iachr"] != before["en/iachr"]  # a change of code re-renders
+    assert after["en/program-overview"] == before["en/program-overview"]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.common.hashing import sha256_bytes, sha256_json
+from analysis.common.notebooks import code_sha256
 from analysis.dataset.meetings import Meeting
 from analysis.errors import UsageError
 from analysis.i18n import LANGUAGES
@@ -203,11 +204,15 @@ def plan_reports(
 
 
 def key_reports(reports: list[Report], data_version: str, source_hash: str, meeting: Meeting) -> None:
-    """Fill in each report's hashes and incremental key."""
+    """Fill in each report's hashes and incremental key.
+
+    The notebook enters the key by its code (:func:`analysis.common.notebooks.code_sha256`),
+    not its bytes: outputs or cell ids saved by JupyterLab do not re-render a report.
+    """
     cache: dict[Path, str] = {}
     for r in reports:
         if r.notebook_path not in cache:
-            cache[r.notebook_path] = sha256_bytes(r.notebook_path.read_bytes()) if r.notebook_path.exists() else ""
+            cache[r.notebook_path] = code_sha256(r.notebook_path) if r.notebook_path.exists() else ""
         r.notebook_sha256 = cache[r.notebook_path]
         r.parameters_sha256 = sha256_json(r.parameters)
         r.key = sha256_json(
