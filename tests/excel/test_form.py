@@ -252,3 +252,16 @@ def test_form_prints_in_about_four_pages(tmp_path, print_pages):
 
     first = PdfReader(str(pdf)).pages[0].extract_text()
     assert "Cómo completar este formulario" in first and "Página 1 de" in first
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
+def test_period_examples_in_the_instructions_are_understood(lang):
+    import re
+
+    from analysis import i18n
+    from analysis.dataset.periods import parse_period
+
+    examples = re.findall(r"'([^']+)'", i18n.t("form.instructions.3", lang))
+    assert len(examples) >= 3
+    for phrase in examples:
+        assert parse_period(phrase).start is not None, phrase
