@@ -48,7 +48,9 @@ def layout(
             "text": "<br>".join(esc(line) for line in lines),
             "x": 0.0,
             "xanchor": "left",
-            "y": 0.99,
+            # plotly anchors a multi-line title by its last line, so the first would rise out of the
+            # figure: the anchor moves down by the extra lines (the height is fixed, in pixels).
+            "y": 1 - (6 + 19 * (len(lines) - 1)) / height,
             "yanchor": "top",
             "yref": "container",
             "font": {"size": 15},

@@ -35,7 +35,7 @@ MILESTONE_COLORS = {
 DISPUTED = "disputed"
 EXACT_PRECISIONS = ("day", "days")
 OPEN_SPAN_DAYS = 120  # how far back a "by X" whisker reaches
-LABEL_WIDTH = 26  # characters of a row label line (two lines at most: the id, then the short text)
+LABEL_WIDTH = 30  # characters of a row label line (two lines at most: the id, then the short text)
 HOVER_WIDTH = 48  # characters per hover line
 
 
@@ -257,7 +257,7 @@ def timeline_chart(
     if as_of_d:
         _as_of(shapes, notes, as_of_d, far, lo, hi, lang)
     fig.update_layout(shapes=shapes, annotations=notes)
-    height = max(240, 150 + 34 * len(rows))
+    height = max(240, 150 + 27 * len(rows))  # 31 rows still fit one A4 page
     layout(fig, title or i18n.t("chart.timeline.title", lang), "", "", height=height, lang=lang)
     pad = pd.Timedelta(days=max(20, (hi - lo).days * 0.03))
     fig.update_xaxes(type="date", range=[lo - pad, hi + pad])
@@ -345,5 +345,5 @@ def _row_axis(fig: go.Figure, rows: pd.DataFrame, labels) -> None:
         showgrid=False,
         zeroline=False,
         automargin=True,
-        tickfont={"size": 11},
+        tickfont={"size": 10},
     )
