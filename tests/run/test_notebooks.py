@@ -43,7 +43,8 @@ def test_committed_without_outputs_or_execution_counts(name):
 @pytest.mark.parametrize("name", ALL)
 def test_parameters_cell_is_tagged(name):
     source = _parameters_cell(_read(name)).source
-    wanted = PARAMETERS if name in REPORTS else ("data_path", "lang", "as_of")
+    # explore takes the data folder; implementer, meeting, as-of date and language are its widgets
+    wanted = PARAMETERS if name in REPORTS else ("data_path", "meetings_file")
     for p in wanted:
         assert re.search(rf"^{p}(: \w+)? = ", source, re.M), f"{name}: parameter {p} missing"
 

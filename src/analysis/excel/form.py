@@ -28,7 +28,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -195,6 +195,17 @@ def _natural(key: str):
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", key)]
 
 
+@dataclass
+class _Labels:
+    """The form's drop-down labels in its language, and where their lists live."""
+
+    status: dict[str, str]
+    kind: dict[str, str]
+    achieved: dict[str, str]
+    mandate: dict[str, str]
+    refs: list[str] = field(default_factory=list)  # status, kind, mandate, achieved ranges on the lists sheet
+
+
 def build_template(
     ds,
     implementer: str,
@@ -209,127 +220,30 @@ def build_template(
     ``secret`` keys the hidden sheet's fingerprint; by default the secret of
     the data folder ``ds`` was read from (:mod:`analysis.store.secret`).
     """
-    if lang not in i18n.LANGUAGES:
-        raise UsageError(f"unknown language {lang!r}; use one of {', '.join(i18n.LANGUAGES)}")
-    impl = ds.implementers[ds.implementers["implementer_id"] == implementer]
-    if impl.empty:
-        raise UsageError(f"unknown implementer {implementer!r}; see implementers.csv for the ids")
-    own = f"name_{lang}"
-    row = impl.iloc[0]
-    name = row[own] if own in impl.columns and str(row[own]).strip() else row["name_en"]
-    generated = generated or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    name = _implementer_name(ds, implementer, lang)
     content = form_content(ds, implementer)
-    status_l, kind_l, ach_l = (vocab_labels(v, lang) for v in ("lifecycle", "action_kind", "achieved"))
-    mand_l = {mid: mandate_label(mid, txt) for mid, txt in content.mandates}
+    labels = _Labels(
+        *(vocab_labels(v, lang) for v in ("lifecycle", "action_kind", "achieved")),
+        mandate={mid: mandate_label(mid, txt) for mid, txt in content.mandates},
+    )
     sheets = {k: text(f"sheet.{k}", lang) for k in ("instructions", "actions", "milestones", "mandates")}
-
-    wb = Workbook()
-    ins = wb.active
-    ins.title = sheets["instructions"]
     title = text("title", lang).format(name=name, implementer=implementer, meeting=meeting_id)
-    form_layout.instructions(ins, title, lang)
-
-    lists = wb.create_sheet(LISTS_SHEET)
-    columns = [list(status_l.values()), list(kind_l.values()), list(mand_l.values()), list(ach_l.values())]
-    refs = []
-    for j, values in enumerate(columns, start=1):
-        lists.cell(row=1, column=j, value=("status", "kind", "mandate", "achieved")[j - 1])
-        for i, v in enumerate(values, start=2):
-            set_value(lists.cell(row=i, column=j), v)
-        col = get_column_letter(j)
-        refs.append(f"{LISTS_SHEET}!${col}$2:${col}${max(len(values), 1) + 1}")
-    lists.sheet_state = "hidden"
-    lists.protection.sheet = True
-
-    # Actions
-    ws = wb.create_sheet(sheets["actions"])
-    form_layout.header(ws, [text(f, lang) for f in ACTION_FIELDS])
+    wb = Workbook()
+    wb.active.title = sheets["instructions"]
+    form_layout.instructions(wb.active, title, lang)
+    _lists_sheet(wb, labels)
     meta_rows: list[list] = []
-    r = 1
-    for p in content.actions:
-        r += 1
-        shown = [
-            p["action_id"],
-            kind_l.get(p["kind"], p["kind"]),
-            p["description"],
-            p["period"],
-            status_l.get(p["status"], p["status"]),
-            mand_l.get(p["mandate"], p["mandate"]),
-            p["evidence"],
-        ]
-        for j, v in enumerate(shown, start=1):
-            set_value(ws.cell(row=r, column=j), v if v != "" else None)
-        form_layout.lock(ws, r, editable=range(3, 8))
-        meta_rows.append(
-            [
-                "row",
-                "actions",
-                r,
-                p["action_id"],
-                p["_fingerprint"],
-                *meta_cells(json.dumps({k: v for k, v in p.items() if k != "_fingerprint"}, ensure_ascii=False)),
-            ]
-        )
-    first_blank = r + 1
-    for _ in range(blank_rows):
-        r += 1
-        form_layout.lock(ws, r, editable=range(2, 8))
-    last = max(r, 2)
-    form_layout.validation(ws, refs[1], f"B2:B{last}", lang, "kind")
-    form_layout.validation(ws, refs[0], f"E2:E{last}", lang, "status")
-    if content.mandates:
-        form_layout.validation(ws, refs[2], f"F2:F{last}", lang, "mandate")
-    form_layout.finish(ws, title, lang, form_layout.ACTION_WIDTHS)
-
-    # Milestones
-    wm = wb.create_sheet(sheets["milestones"])
-    form_layout.header(wm, [text(f, lang) for f in MILESTONE_FIELDS])
-    r = 1
-    for p in content.milestones:
-        r += 1
-        on = p["achieved_on"]
-        shown = [
-            p["milestone_id"],
-            p["description"],
-            p["period"],
-            ach_l.get(p["achieved"], p["achieved"]),
-            dt.date.fromisoformat(on) if is_iso_date(on) else (on or None),
-        ]
-        for j, v in enumerate(shown, start=1):
-            set_value(wm.cell(row=r, column=j), v)
-        wm.cell(row=r, column=5).number_format = "yyyy-mm-dd"
-        form_layout.lock(wm, r, editable=range(4, 6))
-        meta_rows.append(
-            [
-                "row",
-                "milestones",
-                r,
-                p["milestone_id"],
-                p["_fingerprint"],
-                *meta_cells(json.dumps({k: v for k, v in p.items() if k != "_fingerprint"}, ensure_ascii=False)),
-            ]
-        )
-    if content.milestones:
-        form_layout.validation(wm, refs[3], f"D2:D{r}", lang, "achieved")
-        form_layout.date_validation(wm, f"E2:E{r}", lang)
-    form_layout.finish(wm, title, lang, form_layout.MILESTONE_WIDTHS)
-
-    # Mandates (read-only)
-    wd = wb.create_sheet(sheets["mandates"])
-    form_layout.header(wd, [text("mandate_id", lang), text("text", lang)])
-    for i, (mid, txt) in enumerate(content.mandates, start=2):
-        set_value(wd.cell(row=i, column=1), mid)
-        c = wd.cell(row=i, column=2)
-        set_value(c, txt)
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    form_layout.finish(wd, title, lang, form_layout.MANDATE_WIDTHS)
-
+    first_blank = _actions_sheet(
+        wb.create_sheet(sheets["actions"]), content, labels, meta_rows, title, lang, blank_rows
+    )
+    _milestones_sheet(wb.create_sheet(sheets["milestones"]), content, labels, meta_rows, title, lang)
+    _mandates_sheet(wb.create_sheet(sheets["mandates"]), content, title, lang)
     header = {
         "template_version": TEMPLATE_VERSION,
         "implementer": implementer,
         "meeting": str(meeting_id),
         "lang": lang,
-        "generated_at": generated.isoformat(),
+        "generated_at": (generated or dt.datetime.now(dt.UTC).replace(microsecond=0)).isoformat(),
         "data_version": ds.version,
         "first_blank_row": str(first_blank),
         "sheets": json.dumps(sheets, ensure_ascii=False, sort_keys=True),
@@ -340,6 +254,108 @@ def build_template(
 
         secret = form_secret(DataLayout.of(ds.source))
     header["template_fingerprint"] = meta_fingerprint(header, meta_rows, secret)
+    _meta_sheet(wb, header, meta_rows)
+    wb.active = 0
+    return wb
+
+
+def _implementer_name(ds, implementer: str, lang: str) -> str:
+    if lang not in i18n.LANGUAGES:
+        raise UsageError(f"unknown language {lang!r}; use one of {', '.join(i18n.LANGUAGES)}")
+    impl = ds.implementers[ds.implementers["implementer_id"] == implementer]
+    if impl.empty:
+        raise UsageError(f"unknown implementer {implementer!r}; see implementers.csv for the ids")
+    own, row = f"name_{lang}", impl.iloc[0]
+    return row[own] if own in impl.columns and str(row[own]).strip() else row["name_en"]
+
+
+def _lists_sheet(wb: Workbook, labels: _Labels) -> None:
+    """The hidden sheet the drop-downs read; fills ``labels.refs``."""
+    lists = wb.create_sheet(LISTS_SHEET)
+    columns = {"status": labels.status, "kind": labels.kind, "mandate": labels.mandate, "achieved": labels.achieved}
+    for j, (head, values) in enumerate(columns.items(), start=1):
+        lists.cell(row=1, column=j, value=head)
+        for i, v in enumerate(values.values(), start=2):
+            set_value(lists.cell(row=i, column=j), v)
+        col = get_column_letter(j)
+        labels.refs.append(f"{LISTS_SHEET}!${col}$2:${col}${max(len(values), 1) + 1}")
+    lists.sheet_state = "hidden"
+    lists.protection.sheet = True
+
+
+def _meta_row(table: str, r: int, key: str, presented: dict) -> list:
+    shown = {k: v for k, v in presented.items() if k != "_fingerprint"}
+    return ["row", table, r, key, presented["_fingerprint"], *meta_cells(json.dumps(shown, ensure_ascii=False))]
+
+
+def _actions_sheet(ws, content, labels: _Labels, meta_rows: list, title: str, lang: str, blank_rows: int) -> int:
+    """Known actions (id locked) then blank rows for new ones; returns the first blank row."""
+    form_layout.header(ws, [text(f, lang) for f in ACTION_FIELDS])
+    r = 1
+    for p in content.actions:
+        r += 1
+        shown = [
+            p["action_id"],
+            labels.kind.get(p["kind"], p["kind"]),
+            p["description"],
+            p["period"],
+            labels.status.get(p["status"], p["status"]),
+            labels.mandate.get(p["mandate"], p["mandate"]),
+            p["evidence"],
+        ]
+        for j, v in enumerate(shown, start=1):
+            set_value(ws.cell(row=r, column=j), v if v != "" else None)
+        form_layout.lock(ws, r, editable=range(3, 8))
+        meta_rows.append(_meta_row("actions", r, p["action_id"], p))
+    first_blank = r + 1
+    for _ in range(blank_rows):
+        r += 1
+        form_layout.lock(ws, r, editable=range(2, 8))
+    last = max(r, 2)
+    form_layout.validation(ws, labels.refs[1], f"B2:B{last}", lang, "kind")
+    form_layout.validation(ws, labels.refs[0], f"E2:E{last}", lang, "status")
+    if content.mandates:
+        form_layout.validation(ws, labels.refs[2], f"F2:F{last}", lang, "mandate")
+    form_layout.finish(ws, title, lang, form_layout.ACTION_WIDTHS)
+    return first_blank
+
+
+def _milestones_sheet(wm, content, labels: _Labels, meta_rows: list, title: str, lang: str) -> None:
+    """The implementer's milestones: achieved and when are the editable cells."""
+    form_layout.header(wm, [text(f, lang) for f in MILESTONE_FIELDS])
+    r = 1
+    for p in content.milestones:
+        r += 1
+        on = p["achieved_on"]
+        shown = [
+            p["milestone_id"],
+            p["description"],
+            p["period"],
+            labels.achieved.get(p["achieved"], p["achieved"]),
+            dt.date.fromisoformat(on) if is_iso_date(on) else (on or None),
+        ]
+        for j, v in enumerate(shown, start=1):
+            set_value(wm.cell(row=r, column=j), v)
+        wm.cell(row=r, column=5).number_format = "yyyy-mm-dd"
+        form_layout.lock(wm, r, editable=range(4, 6))
+        meta_rows.append(_meta_row("milestones", r, p["milestone_id"], p))
+    if content.milestones:
+        form_layout.validation(wm, labels.refs[3], f"D2:D{r}", lang, "achieved")
+        form_layout.date_validation(wm, f"E2:E{r}", lang)
+    form_layout.finish(wm, title, lang, form_layout.MILESTONE_WIDTHS)
+
+
+def _mandates_sheet(wd, content, title: str, lang: str) -> None:
+    form_layout.header(wd, [text("mandate_id", lang), text("text", lang)])
+    for i, (mid, txt) in enumerate(content.mandates, start=2):
+        set_value(wd.cell(row=i, column=1), mid)
+        c = wd.cell(row=i, column=2)
+        set_value(c, txt)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    form_layout.finish(wd, title, lang, form_layout.MANDATE_WIDTHS)
+
+
+def _meta_sheet(wb: Workbook, header: dict, meta_rows: list[list]) -> None:
     meta = wb.create_sheet(META_SHEET)
     for i, (k, v) in enumerate(header.items(), start=1):
         meta.cell(row=i, column=1, value=k)
@@ -351,8 +367,6 @@ def build_template(
                 meta.cell(row=i, column=j).data_type = "s"
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
-    wb.active = 0
-    return wb
 
 
 def write_template(out: Path | str, ds, implementer: str, meeting_id: str, lang: str = "en") -> Path:
