@@ -77,22 +77,32 @@ def test_no_page_is_more_than_half_empty_before_a_long_table_or_a_chart(tmp_path
     assert max(body) <= MAX_BLANK, [round(s, 2) for s in shares]
 
 
+NOTES = "".join(f"<li>Note {i}: " + "a remark on the data " * 6 + "</li>" for i in range(4))
+SOURCES = "".join(f"<li>Section {i}: " + "a quoted excerpt of the Work Plan " * 5 + "</li>" for i in range(30))
+LEAD_INS = {
+    "note": ("Note on the data:", f'<div class="oas-notes"><p>Note on the data:</p><ul>{NOTES}</ul></div>'),
+    "annex": (
+        "Annex C. Sources",
+        f"<h2>Annex C. Sources</h2><p>Each reference cites the Work Plan.</p><ol>{SOURCES}</ol>",
+    ),
+}
+
+
 @pytest.mark.browser
 @needs_tools
-def test_a_lead_in_line_never_ends_a_page(tmp_path):
+@pytest.mark.parametrize("kind", sorted(LEAD_INS))
+def test_a_heading_or_lead_in_never_ends_a_page(tmp_path, kind):
     import pypdf
 
-    lead = "Note on the data:"
+    lead, html = LEAD_INS[kind]
     orphaned = []
-    for lines in range(38, 58, 2):  # move the note down the first page, line by line
-        notes = "".join(f"<li>Note {i}: " + "a remark on the data " * 6 + "</li>" for i in range(4))
-        cells = [
-            new_markdown_cell("# Layout\n\n## 1. Notes\n\n" + "\n\n".join(f"Line {i}." for i in range(lines))),
-            new_markdown_cell(f'<div class="oas-notes"><p>{lead}</p><ul>{notes}</ul></div>'),
-        ]
-        reader = pypdf.PdfReader(print_page(tmp_path, cells, f"n{lines}"))
+    for lines in range(18, 30):  # move the block down past the foot of the first page (about 26 lines)
+        filler = "# Layout\n\n## 1. Notes\n\n" + "\n\n".join(f"Line {i}." for i in range(lines))
+        out = new_code_cell("notes")
+        out.outputs = [new_output("display_data", data={"text/html": html})]
+        reader = pypdf.PdfReader(print_page(tmp_path, [new_markdown_cell(filler), out], f"n{lines}"))
         for page in reader.pages:
-            text = [t for t in page.extract_text().splitlines() if t.strip() and not t.startswith("Page ")]
-            if text and text[-1].strip() == lead:
+            text = [t.strip() for t in page.extract_text().splitlines() if t.strip() and not t.startswith("Page ")]
+            if text and (text[-1] == lead or text[-1] == "Each reference cites the Work Plan."):
                 orphaned.append(lines)
     assert not orphaned

@@ -65,7 +65,8 @@ section.oas-cover { display: none; }
   .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; padding: 0 !important; }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   /* A lead-in line ("Note on the data") stays with the list it introduces; a short item is never split. */
-  .oas-notes > p, p:has(+ ul), p:has(+ ol) { break-after: avoid; page-break-after: avoid; }
+  .oas-notes > p, p:has(+ ul), p:has(+ ol), .oas-keep:has(+ ul), .oas-keep:has(+ ol) {
+    break-after: avoid; page-break-after: avoid; }
   .oas-notes li, ol.oas-sources li { break-inside: avoid; page-break-inside: avoid; }
   p, li { orphans: 2; widows: 2; }
   .oas-keep > :first-child { break-after: avoid; }

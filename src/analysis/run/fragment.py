@@ -26,6 +26,7 @@ SHORT_TABLE_CHARS = (
 # A chart taller than this (CSS px; an A4 page holds about 950) is not pulled onto the next page
 # with its heading: that left the page before it more than half empty. The heading keeps its lines.
 TALL_CHART_PX = 480
+LONG_TEXT_CHARS = 800  # about a third of a page: kept whole under its heading it could leave a gap
 CHART_HEIGHT = re.compile(r'"height":\s*(\d+)')
 HEADINGS = ["h2", "h3", "h4"]
 
@@ -155,6 +156,8 @@ def keep_headings_with_content(soup) -> None:
             if _is_figure(sib):
                 if is_short_table(sib) and _chart_height(sib) <= TALL_CHART_PX:
                     group.append(sib)
+                break
+            if len(sib.get_text()) > LONG_TEXT_CHARS:  # a long list or text flows; its lead-in keeps to it by CSS
                 break
             group.append(sib)
             if len(group) > 4:  # a long run of text is no caption: let it flow
