@@ -43,10 +43,10 @@ def master(data: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in files if p.exists()}
 
 
-def one_line(capsys, argv: list, expect: str) -> str:
+def one_line(capsys, argv: list, expect: str, exit_code: int = 1) -> str:
     code = main([str(a) for a in argv])
     err = capsys.readouterr().err.strip()
-    assert code == 1, err
+    assert code == exit_code, err
     assert "Traceback" not in err and len(err.splitlines()) == 1 and expect in err, err
     return err
 
@@ -82,7 +82,7 @@ def test_template_and_export_outputs_are_checked_first(data, tmp_path, capsys):
         ["template", "--implementer", "IACHR", "--meeting", "2007", "--out", data / "actions.csv", *base],
         "would overwrite",
     )
-    line = one_line(capsys, ["export", "--meeting", "2007", "--out", tmp_path / "x.csv", *base], "must end in .xlsx")
+    line = one_line(capsys, ["export", "--meeting", "2007", "--out", tmp_path / "x.csv", *base], "must end in .xlsx", 2)
     assert "--format csv" in line
     (tmp_path / "notes.xlsx").write_text("not a workbook")
     one_line(capsys, ["export", "--meeting", "2007", "--out", tmp_path / "notes.xlsx", *base], "another kind")

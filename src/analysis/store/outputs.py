@@ -1,7 +1,8 @@
 """Checking an output path (``--out``, ``--errors``) before anything is written.
 
 One helper, :func:`check_output`, used by ``export``, ``template`` and
-``ingest``. It refuses, with one line (exit 1 in the CLI), an output that:
+``ingest``. It refuses, with one line (exit 1 in the CLI; exit 2 for a wrong
+extension, which is a usage error), an output that:
 
 * would overwrite one of the command's inputs, a master table, the change log,
   the meetings file or the form secret;
@@ -29,7 +30,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from analysis.config import DataLayout
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, UsageError
 
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -40,6 +41,10 @@ class OutputPathError(AnalysisError):
     def __init__(self, path: Path | str, message: str):
         super().__init__(f"{path}: {message}")
         self.path = Path(path)
+
+
+class OutputNameError(OutputPathError, UsageError):
+    """An output whose extension does not match the asked format: a usage error (exit 2)."""
 
 
 def protected_files(layout: DataLayout) -> list[Path]:
@@ -66,7 +71,7 @@ def check_output(
         if _same(path, other):
             raise OutputPathError(path, f"refused: writing there would overwrite {other}; choose another name")
     if suffix is not None and path.suffix.lower() != suffix:
-        raise OutputPathError(path, f"the file name must end in {suffix}" + (f" ({hint})" if hint else ""))
+        raise OutputNameError(path, f"the file name must end in {suffix}" + (f" ({hint})" if hint else ""))
     if layout and suffix is None and any(_same(path, p) for p in (layout.tables, layout.root)):
         raise OutputPathError(path, "refused: this is the data folder itself; choose another folder")
     _check_kind(path, suffix)
