@@ -201,3 +201,12 @@ def test_long_titles_take_two_short_lines_and_data_never_breaks_out_of_the_scrip
     assert len(lines) == 2 and lines[1].endswith("…")
     assert all(len(line) <= charts.display.TITLE_CHARS for line in lines)  # fits A4 and a 390-px phone
     assert fig.layout.meta["title"] == " ".join(["word"] * 40) + " "  # the full title stays the accessible name
+
+
+def test_long_horizontal_bar_labels_take_two_short_lines_and_the_caption_keeps_them_whole():
+    name = "Departamento de Educación, Cultura, Ciencia y Tecnología"
+    fig = charts.bar_chart([name, "Comisión Interamericana de Mujeres"], [4, 5], title="t", y_title="n")
+    labels = list(fig.data[0].y)
+    assert labels[0] == "Departamento de<br>Educación, Cultura,…"
+    assert all(len(line) <= charts.bars.LABEL_LINE for t in labels for line in t.split("<br>"))
+    assert name in fig.layout.meta["summary"]

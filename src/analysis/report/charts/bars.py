@@ -7,6 +7,8 @@ never goes into a ``hovertemplate`` format string: hover text travels in
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -17,7 +19,16 @@ from analysis.report.charts.display import describe, esc, layout
 MANDATE_COLORS = {"action_reported": "#2e7d32", "planned_only": "#9a6700", "no_action_reported": "#c62828"}
 ACTION_COLORS = {"carried_out": "#2e7d32", "planned": "#9a6700"}
 LONG_LABEL = 14  # characters: longer category labels turn the bars horizontal
+LABEL_LINE = 24  # characters of a line of a horizontal bar's label (two lines at most): fits a phone
 ROW_HEIGHT = 34  # pixels per bar in a horizontal chart
+
+
+def _two_lines(label) -> str:
+    """A long category label, escaped, on at most two lines of :data:`LABEL_LINE` (cut with "…" after)."""
+    lines = textwrap.wrap(" ".join(str(label).split()), LABEL_LINE, break_long_words=False) or [str(label)]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_LINE, placeholder="…")]
+    return "<br>".join(esc(line) for line in lines)
 
 
 def _value_text(v, lang: str, percent: bool) -> str:
@@ -44,12 +55,12 @@ def bar_chart(
     ``categories`` and ``hover`` are data: they are escaped here. ``y_title``
     names the value axis, ``x_title`` the categories.
     """
-    cats = [esc(c) for c in categories]
+    horizontal = any(len(str(c)) > LONG_LABEL for c in categories) or len(list(categories)) > 8
+    cats = [_two_lines(c) if horizontal else esc(c) for c in categories]
     vals = [None if v is None or pd.isna(v) else float(v) for v in values]
     gap = esc(missing or i18n.t("label.not_reported", lang))
     shown = [_value_text(v, lang, percent) if v is not None else "" for v in vals]
     hov = [esc(h) for h in (hover if hover is not None else categories)]
-    horizontal = any(len(str(c)) > LONG_LABEL for c in categories) or len(cats) > 8
     bar = go.Bar(
         marker_color=color,
         text=shown,

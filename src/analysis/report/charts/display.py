@@ -53,7 +53,7 @@ def layout(
             "y": 1 - (6 + 19 * (len(lines) - 1)) / height,
             "yanchor": "top",
             "yref": "container",
-            "font": {"size": 15},
+            "font": {"size": 14},
         },
         xaxis_title=esc(x_title),
         yaxis_title=esc(y_title),
@@ -69,7 +69,7 @@ def layout(
     return fig
 
 
-TITLE_CHARS = 46  # characters of a chart title line: fits a 390-px phone and an A4 column at 15 px
+TITLE_CHARS = 40  # characters of a chart title line: fits a 390-px phone and an A4 column at 14 px
 PHONE_LEGEND_PX = 330  # width a legend has on a 390-px phone
 
 
