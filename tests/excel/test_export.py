@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import shutil
+import statistics
 import subprocess
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineWorkbook
 
 from analysis import i18n
 from analysis.dataset.loading import load_dataset
 from analysis.dataset.meetings import load_meetings, resolve_meeting
+from analysis.excel import layout
 from analysis.excel.export import clean_text, export_workbook
 from analysis.store.csv_io import export_csv, spreadsheet_safe
 
@@ -110,11 +114,9 @@ def test_page_setup_on_every_sheet(exported):
         if ws.sheet_state != "visible":
             continue
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9, ws.title
-        assert (
-            ws.page_setup.fitToWidth == 1
-            and ws.page_setup.fitToHeight == 0
-            and ws.sheet_properties.pageSetUpPr.fitToPage
-        )
+        # a fixed readable scale instead of fitting any width to one page (which printed 2-3 pt text)
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert layout.MIN_SCALE <= ws.page_setup.scale <= layout.MAX_SCALE, ws.title
         assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
         assert "Migrants Program" in ws.oddHeader.center.text and ws.print_title_rows
 
@@ -158,16 +160,35 @@ def test_export_in_spanish(tmp_path):
     assert load_dataset(out).version  # still round-trips through the loader
 
 
-def test_export_prints_in_at_most_20_pages(tmp_path, print_pages):
+def word_heights(pdf: Path) -> list[list[float]]:
+    """Per page of ``pdf``, the height (points) of every word's box as ``pdftotext -bbox`` measures it."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    box = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"')
+    return [[float(b) - float(a) for a, b in box.findall(page)] for page in html.split("<page ")[1:]]
+
+
+@pytest.mark.libreoffice
+def test_export_prints_readably_in_at_most_30_pages(tmp_path, print_pages):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler (pdftotext) is not installed; run 'make system-deps'")
     ds = load_dataset()
     meeting = resolve_meeting(load_meetings(), "2007")
     out = export_workbook(tmp_path / "export.xlsx", ds, meeting, lang="es")
     pages, pdf = print_pages(out, tmp_path)
-    assert pages <= 20, f"{pages} pages"
+    assert pages <= 30, f"{pages} pages"
+    heights = word_heights(pdf)
+    assert len(heights) == pages
+    small = {n: statistics.median(h) for n, h in enumerate(heights, start=1) if statistics.median(h) < 6.5}
+    assert not small, f"pages whose median word is under 6.5 pt high: {small}"
     from pypdf import PdfReader
 
     first = PdfReader(str(pdf)).pages[1].extract_text()
     assert "Página 2 de" in first and "Programa de Migrantes" in first
+    wb = openpyxl.load_workbook(out)
+    actions = wb["actions"]  # the sources stay in the workbook, out of the print area
+    codes = [c.value for c in actions[1]]
+    last = re.search(r":\$([A-Z]+)\$\d+$", actions.print_area).group(1)
+    assert codes.index("excerpt") + 1 > column_index_from_string(last) >= codes.index("lifecycle_status") + 1
 
 
 def test_spreadsheet_safe_csv(tmp_path):

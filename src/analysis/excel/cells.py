@@ -182,6 +182,7 @@ def write_sheet(
     head = 2 if key_row else 1
     ws.freeze_panes = f"A{head + 1}"
     layout.page_setup(ws, page[0], page[1], title_row=head)
+    layout.print_columns(ws, codes, widths, head + len(frame))  # readable scale; before the first row is written
     if key_row:
         ws.row_dimensions[1].hidden = True
         ws.append(codes)

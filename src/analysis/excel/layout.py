@@ -19,8 +19,20 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
-MIN_WIDTH, MAX_WIDTH = 8, 70
-WRAP_WIDTH = 50  # text columns at least this wide wrap instead of growing
+MIN_WIDTH, MAX_WIDTH = 8, 36
+# Printing the export readably. LibreOffice prints about 111 column-width units across
+# an A4 landscape page at 100 % (measured). A data sheet prints at the scale that fits its
+# printed columns to the page width, kept between 50 % (11 pt text prints at 5.5 pt, a
+# pdftotext word box about 7 pt high) and 65 % (about 7 pt), instead of fitting any width
+# to one page (which printed the widest sheets at 2-3 pt). A sheet wider than the page at
+# 50 % prints on more pages across, its first (id) column repeated on each.
+PAGE_UNITS = 111
+MIN_SCALE, MAX_SCALE = 50, 55
+MIN_WRAP = 20  # the narrowest a wrapping column gets to keep a wide sheet one page across
+WRAP_WIDTH = MIN_WRAP  # columns this wide wrap (text longer than the cap wraps instead of growing)
+# Trailing columns kept on screen but left out of the print area: the sources (evidence,
+# section, verbatim excerpt) and notes. Every row still carries its id for a reader to look them up.
+SCREEN_ONLY = ("evidence", "has_section", "section", "excerpt", "note", "section_b", "excerpt_b")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", start_color="DCE6F1", end_color="DCE6F1")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
@@ -53,6 +65,26 @@ def page_setup(ws, title: str, page_label: str, title_row: int | None = 1, lands
     ws.oddFooter.right.size = 9
 
 
+def print_columns(ws, codes: list[str], widths: list[float], last_row: int) -> None:
+    """Print ``ws`` readably: trailing screen-only columns out of the print area, a fixed readable scale.
+
+    The print area stops before the trailing run of :data:`SCREEN_ONLY` columns
+    (the verbatim excerpts and notes stay in the workbook and on screen). The
+    scale fits the printed columns to the page width within
+    [:data:`MIN_SCALE`, :data:`MAX_SCALE`]; wider sheets go on more pages
+    across with their first (id) column repeated.
+    """
+    n = print_count(codes)
+    if n < len(codes):
+        ws.print_area = f"A1:{get_column_letter(n)}{max(last_row, 1)}"
+    width = max(sum(widths[:n]), 1.0)
+    scale = int(min(max(100 * PAGE_UNITS // width, MIN_SCALE), MAX_SCALE))
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)  # LibreOffice ignores the scale otherwise
+    ws.page_setup.scale = scale
+    if width * scale / 100 > PAGE_UNITS:
+        ws.print_title_cols = "A:A"
+
+
 def header_text(text: str) -> str:
     """``text`` safe for a page header: ``&`` is a control character there."""
     return " ".join(str(text).split()).replace("&", "&&")[:250]
@@ -80,13 +112,40 @@ def text_width(values: pd.Series) -> int:
 
 
 def column_widths(frame: pd.DataFrame, labels: list[str]) -> list[float]:
-    """A width per column: the longest value or label word, within [MIN_WIDTH, MAX_WIDTH]."""
-    out = []
+    """A width per column: the longest value or label word, within [MIN_WIDTH, MAX_WIDTH].
+
+    On a sheet narrower than a printed page at :data:`MAX_SCALE`, the capped
+    (wrapping) columns share the width left over, so long text takes fewer lines;
+    on one wider than a page at :data:`MIN_SCALE`, they give up width (down to
+    :data:`MIN_WRAP`) so the sheet prints one page across when it can.
+    """
+    out, needed = [], []
     for name, lab in zip(frame.columns, labels):
         longest_word = max((len(w) for w in str(lab).split()), default=0)
-        n = max(text_width(frame[name]), longest_word, min(len(str(lab)), 18))
+        n = max(text_width(frame[name]), longest_word, min(len(str(lab)), 10))  # the header wraps
+        needed.append(float(n + 2))
         out.append(float(min(max(n + 2, MIN_WIDTH), MAX_WIDTH)))
+    printed = print_count([str(c) for c in frame.columns])
+    wrapped = [j for j in range(printed) if needed[j] > MAX_WIDTH]
+    spare = PAGE_UNITS * 100 / MAX_SCALE - sum(out[:printed])
+    if wrapped and spare > 0:
+        share = spare / len(wrapped)
+        for j in wrapped:
+            out[j] = float(int(min(out[j] + share, needed[j], 2 * PAGE_UNITS)))
+    over = sum(out[:printed]) - PAGE_UNITS * 100 / MIN_SCALE
+    if wrapped and over > 0:
+        cut = -(-over // len(wrapped))
+        for j in wrapped:
+            out[j] = float(max(out[j] - cut, MIN_WRAP))
     return out
+
+
+def print_count(codes: list[str]) -> int:
+    """How many leading columns print: all but the trailing run of :data:`SCREEN_ONLY` ones."""
+    n = len(codes)
+    while n > 1 and codes[n - 1] in SCREEN_ONLY:
+        n -= 1
+    return n
 
 
 def set_widths(ws, widths: list[float]) -> None:

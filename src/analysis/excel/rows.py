@@ -16,7 +16,8 @@ the frame's rows:
   tab, CR, LF first) gets the quote-prefix style, so it stays text;
 * numbers as numbers, booleans as booleans, dates as Excel serial dates with
   a date format; a missing value is an empty cell;
-* rows holding wrapped text get a height that shows it (up to 12 lines).
+* rows holding wrapped text get a height that shows it (up to 12 lines); the
+  screen-only columns left out of the print area (excerpts, notes) do not count.
 """
 
 from __future__ import annotations
@@ -34,12 +35,12 @@ import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from analysis.excel.layout import CHARS_PER_WIDTH
+from analysis.excel.layout import CHARS_PER_WIDTH, SCREEN_ONLY, WRAP_WIDTH
 from analysis.store.csv_io import FORMULA_PREFIXES
 
 CHUNK = 20_000  # rows made and written at a time
 EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (1900 date system)
-LINE_POINTS = 15.0
+LINE_POINTS = 13.0  # a wrapped line of 11 pt text (LibreOffice 12.8 pt; Excel shows about 14)
 MAX_LINES = 12
 _ROW_RE = r'<row r="{n}"[^>]*>(.*?)</row>'
 _CELL_STYLE_RE = re.compile(r'<c r="[A-Z]+\d+"(?: s="(\d+)")?')
@@ -156,7 +157,7 @@ def _widths(xml: str) -> dict[int, float]:
     return out
 
 
-def fill_rows(path: Path | str, sheets: list[tuple[pd.DataFrame, int]], wrap_width: float = 50) -> None:
+def fill_rows(path: Path | str, sheets: list[tuple[pd.DataFrame, int]], wrap_width: float = WRAP_WIDTH) -> None:
     """Replace the prototype rows of each sheet of the workbook at ``path`` with its frame's rows."""
     path = Path(path)
     tmp = path.with_name(path.name + ".rows")
@@ -169,7 +170,13 @@ def fill_rows(path: Path | str, sheets: list[tuple[pd.DataFrame, int]], wrap_wid
             frame, head = sheets[int(m.group(1)) - 1]
             xml = src.read(info.filename).decode("utf-8")
             before, styles, after = _split_prototypes(xml, head)
-            wrapped = {j: w for j, w in _widths(before).items() if w >= wrap_width and j < len(frame.columns)}
+            names = [str(c) for c in frame.columns]
+            # row heights follow the printed columns: screen-only excerpts and notes wrap within them
+            wrapped = {
+                j: w
+                for j, w in _widths(before).items()
+                if w >= wrap_width and j < len(names) and names[j] not in SCREEN_ONLY
+            }
             with dst.open(info.filename, "w", force_zip64=True) as out:
                 out.write(before.encode("utf-8"))
                 for chunk in rows_xml(frame, head + 1, styles, wrapped):
