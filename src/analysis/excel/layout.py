@@ -2,8 +2,9 @@
 
 Shared by the export (:mod:`analysis.excel.export`) and the report form
 (:mod:`analysis.excel.form`), so both print the way the secretariat's own
-workbooks do: A4 landscape, one page wide, the header row repeated on every
-page, the title in the page header and "page n of m" in the footer.
+workbooks do: A4 landscape, the header row repeated on every page, the title
+in the page header and "page n of m" in the footer. The form fits one page wide;
+the export's data sheets print at a fixed readable scale (:func:`print_columns`).
 
 Everything here works on openpyxl's normal and write-only (streaming)
 worksheets alike.
@@ -23,9 +24,10 @@ MIN_WIDTH, MAX_WIDTH = 8, 36
 # Printing the export readably. LibreOffice prints about 111 column-width units across
 # an A4 landscape page at 100 % (measured). A data sheet prints at the scale that fits its
 # printed columns to the page width, kept between 50 % (11 pt text prints at 5.5 pt, a
-# pdftotext word box about 7 pt high) and 65 % (about 7 pt), instead of fitting any width
-# to one page (which printed the widest sheets at 2-3 pt). A sheet wider than the page at
-# 50 % prints on more pages across, its first (id) column repeated on each.
+# pdftotext word box 7.15 pt high) and 55 % (6 pt, box 7.8 pt), instead of fitting any width
+# to one page (which printed the widest sheets at 2-3 pt). 55 %, not more, keeps the Spanish
+# export of the shipped data within 30 pages. A sheet wider than the page at 50 % prints on
+# more pages across, its first (id) column repeated on each.
 PAGE_UNITS = 111
 MIN_SCALE, MAX_SCALE = 50, 55
 MIN_WRAP = 20  # the narrowest a wrapping column gets to keep a wide sheet one page across
