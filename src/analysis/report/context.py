@@ -11,6 +11,7 @@ text the secretariat wrote in the report's language (``description_es``,
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +106,8 @@ def check_implementer(ds: Dataset, implementer: str) -> str:
     """Return ``implementer`` if the data has it, else raise :class:`UnknownImplementerError`."""
     known = ds.implementers["implementer_id"].astype(str).tolist()
     if implementer not in known:
-        raise UnknownImplementerError(f"unknown implementer {implementer!r}; known: {', '.join(known)}")
+        shown = ", ".join(known[:20]) + (f" ... ({len(known)} in all)" if len(known) > 20 else "")
+        raise UnknownImplementerError(f"unknown implementer {implementer!r}; known: {shown}")
     return implementer
 
 
@@ -176,9 +178,24 @@ def implementer_name(ds: Dataset, implementer: str, lang: str = "en") -> str:
 
 
 def implementer_names(ds: Dataset, lang: str) -> dict[str, str]:
-    """Implementer id -> name in ``lang`` (for many rows at once)."""
-    imp = ds.implementers.rename(columns={"name_en": "name"})
-    return dict(zip(imp["implementer_id"], localized(imp, "name", lang)))
+    """Implementer id -> name in ``lang`` (built once per dataset and language)."""
+
+    def build():
+        imp = ds.implementers.rename(columns={"name_en": "name"})
+        return dict(zip(imp["implementer_id"], localized(imp, "name", lang)))
+
+    return per_dataset(ds, ("implementer_names", lang), build)
+
+
+_LOOKUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def per_dataset(ds: Dataset, key: tuple, build):
+    """``build()`` once per dataset and ``key``: lookups that sections call per row stay O(1), not a scan per call."""
+    cache = _LOOKUPS.setdefault(ds, {})
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
 
 
 def period_label(start, end, precision: str, lang: str) -> str:

@@ -8,7 +8,7 @@ from analysis import i18n
 from analysis.dataset.loading import Dataset
 from analysis.measures import derived_indicators
 from analysis.report import charts
-from analysis.report.context import Report, capped, implementer_name, localized
+from analysis.report.context import Report, capped, implementer_name, localized, per_dataset
 from analysis.report.sections.implementer import empty
 from analysis.report.sections.notes import note_cells, notes_under
 from analysis.report.tables import Html, drop_blank_columns, html_table, join, paragraph
@@ -18,22 +18,27 @@ NOT_KEY_UNITS = ("ordinal",)
 MIN_CHARTED = 2  # an indicator is charted when it has values for at least this many categories
 
 
+# Indicator rows by id, built once per dataset: tables call these per value, so a scan per call is O(n^2).
+def _indicators(ds: Dataset) -> dict[str, dict]:
+    def build():
+        frame = ds.indicators.drop_duplicates("indicator_id")
+        return dict(zip(frame["indicator_id"], frame.to_dict("records")))
+
+    return per_dataset(ds, ("indicators",), build)
+
+
 def indicator_name(ds: Dataset, indicator: str, lang: str) -> str:
     """The indicator's name in ``lang`` (``name_es`` where the data has it), else English, else the id."""
-    return _name(ds.indicators[ds.indicators["indicator_id"] == indicator], lang) or indicator
-
-
-def _name(row: pd.DataFrame, lang: str) -> str:
-    if row.empty:
-        return ""
-    r = row.iloc[0]
-    value = str(r.get(f"name_{lang}", "") or "").strip()
-    return value or str(r["name_en"])
+    row = _indicators(ds).get(indicator)
+    if row is None:
+        return indicator
+    value = str(row.get(f"name_{lang}", "") or "").strip()
+    return value or str(row["name_en"]) or indicator
 
 
 def unit(ds: Dataset, indicator: str) -> str:
-    row = ds.indicators[ds.indicators["indicator_id"] == indicator]
-    return str(row.iloc[0]["unit"]) if not row.empty else ""
+    row = _indicators(ds).get(indicator)
+    return str(row["unit"]) if row is not None else ""
 
 
 def fmt_value(ds: Dataset, indicator: str, value, lang: str) -> str:
@@ -186,13 +191,22 @@ def indicators_annex(rep: Report) -> Html:
 
 def country_name(ds: Dataset, iso3: str, lang: str) -> str:
     """A country's name from the implementers table (member states), else the code."""
-    imp = ds.implementers
-    row = imp[(imp["iso_alpha3"] == iso3) | (imp["implementer_id"] == iso3)]
-    return implementer_name(ds, row.iloc[0]["implementer_id"], lang) if not row.empty else iso3
+
+    def build():
+        imp = ds.implementers
+        ids = dict(zip(imp["implementer_id"], imp["implementer_id"]))
+        ids.update((c, i) for c, i in zip(imp["iso_alpha3"], imp["implementer_id"]) if c)
+        return ids
+
+    found = per_dataset(ds, ("country_ids",), build).get(iso3)
+    return implementer_name(ds, found, lang) if found is not None else iso3
 
 
 def election_name(rep: Report, country: str, election: str) -> str:
     """The election's name in the report's language (``election_es`` where the data has it)."""
-    obs = rep.ds.observations
-    rows = obs[(obs["country"] == country) & (obs["election"] == election)]
-    return localized(rows.head(1), "election", rep.lang)[0] if not rows.empty else election
+
+    def build():
+        first = rep.ds.observations.drop_duplicates(["country", "election"])
+        return dict(zip(zip(first["country"], first["election"]), localized(first, "election", rep.lang)))
+
+    return per_dataset(rep.ds, ("election_names", rep.lang), build).get((country, election), election)
