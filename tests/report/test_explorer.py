@@ -15,7 +15,17 @@ from analysis.run.parameters import execute_notebook
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
     out = tmp_path_factory.mktemp("explore") / "explore.ipynb"
-    execute_notebook(config.NOTEBOOKS_DIR / "explore.ipynb", out, {}, progress_bar=False, cwd=str(out.parent))
+    # A cell that draws into ipywidgets Output widgets sometimes never gets its "idle" status message to a
+    # headless client (nbclient and Output-widget capture); without a cell timeout the run would wait forever.
+    # With one, nbclient stops waiting for that message after the timeout and goes on; the cell's outputs are there.
+    execute_notebook(
+        config.NOTEBOOKS_DIR / "explore.ipynb",
+        out,
+        {},
+        progress_bar=False,
+        cwd=str(out.parent),
+        execution_timeout=45,
+    )
     return json.loads(out.read_text())
 
 
