@@ -79,37 +79,16 @@ def shown_status(status: str, disputed) -> str:
 
 
 def _bar(shapes: list, start, end, y, color, name):
+    rect = {"type": "rect", "xref": "x", "yref": "y", "x0": start, "x1": end, "y0": y - 0.3, "y1": y + 0.3}
     if color == MILESTONE_COLORS[DISPUTED]:  # disputed: an outline, dashed, never a filled "late" bar
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "x",
-                "yref": "y",
-                "x0": start,
-                "x1": end,
-                "y0": y - 0.3,
-                "y1": y + 0.3,
-                "fillcolor": "rgba(0,0,0,0)",
-                "line": {"width": 2, "color": color, "dash": "dot"},
-                "name": f"{name}:disputed",
-            }
-        )
-        return
-    shapes.append(
-        {
-            "type": "rect",
-            "xref": "x",
-            "yref": "y",
-            "x0": start,
-            "x1": end,
-            "y0": y - 0.3,
-            "y1": y + 0.3,
-            "fillcolor": color,
-            "opacity": 1.0,
-            "line": {"width": 0},
-            "name": f"{name}:exact",
+        style = {
+            "fillcolor": "rgba(0,0,0,0)",
+            "line": {"width": 2, "color": color, "dash": "dot"},
+            "name": f"{name}:disputed",
         }
-    )
+    else:
+        style = {"fillcolor": color, "opacity": 1.0, "line": {"width": 0}, "name": f"{name}:exact"}
+    shapes.append({**rect, **style})
 
 
 def _draw(r, i: int, color: str, hi: dt.date, shapes: list, notes: list) -> tuple[dt.date, bool]:
