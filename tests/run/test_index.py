@@ -2,9 +2,10 @@
 
 import re
 
+import pytest
 from bs4 import BeautifulSoup
 
-from analysis.run.index import landing_page, root_page, run_page
+from analysis.run.index import counts_line, landing_page, root_page, run_page
 
 
 def entry(rid, title, status="ok", implementer="", notebook="implementer_report", **kw):
@@ -129,3 +130,21 @@ def test_run_page_drops_the_note_column_when_every_note_is_empty():
     page = run_page(manifest)
     assert ">Note<" not in page and "31 March 2007" in page and "30 November 2026, 21:54 UTC" in page
     assert ">Note<" in run_page(MANIFEST)  # a failed report's error needs the column
+
+
+@pytest.mark.parametrize(
+    "lang, one, many",
+    [
+        ("en", "1 mandate · 1 action carried out · 1 action planned", "2 mandates · 1,234 actions carried out"),
+        ("es", "1 mandato · 1 acción realizada · 1 acción prevista", "2 mandatos · 1.234 acciones realizadas"),
+        ("fr", "1 mandat · 1 action réalisée · 1 action prévue", "2 mandats · 1\u202f234 actions réalisées"),
+        ("pt", "1 mandato · 1 ação realizada · 1 ação prevista", "2 mandatos · 1.234 ações realizadas"),
+    ],
+)
+def test_count_lines_take_the_singular_for_one_and_the_plural_otherwise(lang, one, many):
+    singular = {"mandates": 1, "actions_carried_out": 1, "actions_planned": 1}
+    plural = {"mandates": 2, "actions_carried_out": 1234, "actions_planned": 0}
+    assert counts_line({"counts": singular}, lang) == one
+    assert counts_line({"counts": plural}, lang).startswith(many)
+    voting = counts_line({"notebook": "absentee_voting", "counts": {"voting_figures": 1, "voting_countries": 1}}, lang)
+    assert voting.startswith("1 ") and voting.split()[1] in {"figure", "cifra", "chiffre", "número"}

@@ -20,6 +20,8 @@ excerpts, period phrases) is data and stays as written.
 
 from __future__ import annotations
 
+import operator
+
 from analysis.errors import AnalysisError
 from analysis.i18n import formats
 from analysis.i18n.catalogue import LANGUAGES, translations
@@ -55,9 +57,25 @@ def check_lang(lang: str) -> str:
 def t(key: str, lang: str = "en", **values) -> str:
     """The string ``key`` in ``lang``, with ``{name}`` fields filled from ``values``.
 
-    Raises ``KeyError`` for an unknown key (gettext hands an unknown msgid back unchanged).
+    A key with plural forms (``msgid_plural`` in the catalogue) picks its form
+    from ``count``, an integer, by the language's Plural-Forms rule (gettext's
+    ``ngettext``), and shows ``{count}`` as a number of that language:
+
+    >>> t("page.index.mandates", "en", count=1), t("page.index.mandates", "es", count=1234)
+    ('1 mandate', '1.234 mandatos')
+
+    Raises ``KeyError`` for an unknown key (gettext hands an unknown msgid back
+    unchanged) and for a plural key called without ``count``.
     """
-    text = translations(check_lang(lang)).gettext(key)
+    catalogue = translations(check_lang(lang))
+    if catalogue.ngettext(key, key, 1) != key:  # a plural entry: its form follows the count
+        if "count" not in values:
+            raise KeyError(f"{key} has plural forms and needs count")
+        count = operator.index(values["count"])
+        text = catalogue.ngettext(key, key, count)
+        values = {**values, "count": formats.number(count, lang, None)}
+    else:
+        text = catalogue.gettext(key)
     if text == key:
         raise KeyError(key)
     return text.format(**values) if values else text

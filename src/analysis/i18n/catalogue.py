@@ -8,6 +8,12 @@ charts), ``terms`` (status names, vocabularies, glossary), ``pages`` (page
 furniture, index, PDF) and ``excel`` (export and forms). A key lives in exactly
 one domain (a test checks it).
 
+A count followed by its noun is a plural entry: ``msgid_plural`` repeats the
+key, and ``msgstr[i]`` holds one text per plural category of the file's
+``Plural-Forms`` header (Babel's CLDR rule: two forms in English; one, many and
+other in Spanish, French and Portuguese, "many" being the millions, written
+with digits like "other"). :func:`analysis.i18n.t` picks the form from ``count``.
+
 The ``.mo`` files are build products, not committed: ``make setup`` (or
 ``python -m analysis.i18n``) compiles them, and :func:`translations` checks each
 one against the SHA-256 of its ``.po`` source (stored in the ``.mo`` under

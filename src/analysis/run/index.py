@@ -29,9 +29,7 @@ def _current(r: dict, kind: str, exists) -> bool:
 
 
 def counts_line(r: dict, lang: str) -> str:
-    """One line of key counts for a report, numbers in the language's format."""
-    from analysis.i18n import fmt_number
-
+    """One line of key counts for a report: each count with its noun in the language's plural form."""
     c = r.get("counts") or {}
     if r.get("notebook") == "absentee_voting":
         if "voting_figures" not in c:
@@ -39,17 +37,17 @@ def counts_line(r: dict, lang: str) -> str:
         return text(
             "page.index.counts_voting",
             lang,
-            figures=fmt_number(c["voting_figures"], lang),
-            countries=fmt_number(c.get("voting_countries", 0), lang),
+            figures=text("page.index.figures", lang, count=int(c["voting_figures"])),
+            countries=text("page.index.countries", lang, count=int(c.get("voting_countries", 0))),
         )
     if "actions_carried_out" not in c:
         return ""
     return text(
         "page.index.counts",
         lang,
-        mandates=fmt_number(c.get("mandates", 0), lang),
-        carried=fmt_number(c.get("actions_carried_out", 0), lang),
-        planned=fmt_number(c.get("actions_planned", 0), lang),
+        mandates=text("page.index.mandates", lang, count=int(c.get("mandates", 0))),
+        carried=text("page.index.carried", lang, count=int(c.get("actions_carried_out", 0))),
+        planned=text("page.index.planned", lang, count=int(c.get("actions_planned", 0))),
     )
 
 

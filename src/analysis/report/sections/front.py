@@ -86,7 +86,11 @@ def executive_summary(rep: Report, implementer: str | None = "__report__") -> li
         )
     else:
         out.append(rep.t("summary.text.no_mandates", name=name))
-    actions = rep.t("summary.text.actions", carried=int(c["actions_carried_out"]), planned=int(c["actions_planned"]))
+    actions = rep.t(
+        "summary.text.actions",
+        carried=rep.t("summary.text.carried", count=int(c["actions_carried_out"])),
+        planned=rep.t("summary.text.planned", count=int(c["actions_planned"])),
+    )
     if int(c.get("actions_planned_past_due", 0)):
         actions += " " + rep.t("summary.text.past_due", count=int(c["actions_planned_past_due"]))
     out.append(actions)
@@ -106,7 +110,7 @@ def _reported_sentence(rep: Report, c: pd.Series, who: str | None, name: str) ->
     return rep.t(
         "summary.text.program_reported",
         count=int(c.get("implementers_reported", 0)),
-        silent=int(c.get("implementers_without_reports", 0)),
+        silent=rep.t("summary.text.silent", count=int(c.get("implementers_without_reports", 0))),
         period=period_text(rep),
     )
 
