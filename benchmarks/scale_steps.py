@@ -46,8 +46,8 @@ def measures(path: Path) -> None:
     m.program_totals(counts)
     m.mandate_status(ds.mandates, ds.actions, ds.action_mandates)
     m.milestone_status(ds.milestones, "2007-03-16", ds.data_quality)
-    m.derived_indicators(ds.indicators, ds.observations)
-    m.indicator_table(ds.indicators, ds.observations)
+    derived = m.derived_indicators(ds.indicators, ds.observations)
+    m.indicator_table(ds.indicators, ds.observations, derived)
 
 
 def xlsx_loader(path: Path) -> None:
