@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 
 import pytest
@@ -111,3 +112,111 @@ def test_broken_xml_is_refused(tmp_path):
     good = make_xlsx(tmp_path / "ok.xlsx")
     bad = rebuild(good, tmp_path / "broken.xlsx", {"xl/workbook.xml": b"<workbook><sheets>"})
     assert "not well-formed XML" in refused(bad)
+
+
+# ---------------------------------------------------------------- large parts: the byte scan
+
+PAD_ROW = b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>padding text so that the sheet is large, padding text so that the sheet is large, padding text so that the sheet is large, padding text so that the sheet is large, padding text so that the sheet is large, padding text so that the sheet is large, </t></is></c></row>'
+FAR = [
+    b'<row r="1048576"><c r="C1048576"><v>1</v></c></row>',
+    b'<row r="9"><c r="XFD9"><v>1</v></c></row>',
+    b"<row r='9'><c r='XFD9'><v>1</v></c></row>",
+    b'<row r="9"><c r = "XFD9"><v>1</v></c></row>',
+    b'<row r="9"><c r= "C1048576"><v>1</v></c></row>',
+    b'<row r="9"><c\tr="XFD9"><v>1</v></c></row>',
+    b'<row r="9"><c\nr="XFD9"><v>1</v></c></row>',
+    b'<row r="9"><c r="&#88;FD9"><v>1</v></c></row>',
+    b'<row r="9"><c r="xfd9"><v>1</v></c></row>',
+    b'<row r="9"><c r="$XFD$9"><v>1</v></c></row>',
+    b'<row r="9"><c r="A0000009"><v>1</v></c><c r="BA9"><v>1</v></c></row>',
+    b'<row r="9"><x:c xmlns:x="urn:x" r="XFD9"><v>1</v></x:c></row>',
+    b'<row r="9"><c note="a><b" r="XFD9"><v>1</v></c></row>',
+    b'<row r="5001"><c r="A5001"><v>1</v></c></row>',
+]
+AFTER_DATA = [
+    b'<mergeCells count="1"><mergeCell ref="A2:XFD1048576"/></mergeCells>',
+    b'<mergeCells count="1"><mergeCell ref="A2:B5001"/></mergeCells>',
+    b'<autoFilter ref="A1 AY3"/>',
+]
+
+
+def with_sheet(good, dst, rows: bytes = b"", after: bytes = b"", pad: int = 0, head: bytes = b""):
+    """``good`` with ``rows`` added to its first sheet (after ``pad`` rows of text) and ``after`` past sheetData."""
+    with zipfile.ZipFile(good) as z:
+        xml = z.read("xl/worksheets/sheet1.xml")
+    padding = b"".join(PAD_ROW % (r, r) for r in range(2, 2 + pad))
+    xml = xml.replace(b"</sheetData>", padding + rows + b"</sheetData>" + after, 1)
+    if head:
+        xml = head + xml[xml.index(b"<worksheet") :]
+    return rebuild(good, dst, {"xl/worksheets/sheet1.xml": xml})
+
+
+def message(path) -> str:
+    """The refusal without the file's name and the XML column of a parse error (the padding moves it)."""
+    return re.sub(r"line 1, column \d+", "line 1", refused(path).replace(str(path), "FILE"))
+
+
+@pytest.mark.parametrize("rows, after", [(r, b"") for r in FAR] + [(b"", a) for a in AFTER_DATA])
+def test_a_large_sheet_is_refused_with_the_exact_scans_message(tmp_path, rows, after):
+    good = make_xlsx(tmp_path / "ok.xlsx")
+    small = with_sheet(good, tmp_path / "small.xlsx", rows, after)
+    large = with_sheet(good, tmp_path / "large.xlsx", rows, after, pad=4_000)
+    with zipfile.ZipFile(large) as z:
+        assert z.getinfo("xl/worksheets/sheet1.xml").file_size >= xlsx_safety.BYTE_SCAN_FROM
+    assert "refused as absurd" in message(small) or b"a><b" in rows  # that one is not well-formed XML
+    assert message(large) == message(small)
+
+
+def test_a_large_sheet_within_the_limits_passes_the_byte_scan_alone(tmp_path, monkeypatch):
+    good = make_xlsx(tmp_path / "ok.xlsx")
+    plain = b'<row r="4999"><c r="AX4999"><v>1</v></c></row>'
+    large = with_sheet(good, tmp_path / "large.xlsx", plain, b'<autoFilter ref="A1:AX4999"/>', pad=4_000)
+    calls = []
+    monkeypatch.setattr(xlsx_safety._Scan, "start", lambda self, name, attrs: calls.append(name))
+    check_xlsx(large)
+    assert calls and calls.count("c") < 10  # expat read the small parts only, not the 4,000 rows
+
+
+def test_a_large_sheet_over_the_cell_or_element_limit_is_refused_alike(tmp_path):
+    good = make_xlsx(tmp_path / "ok.xlsx")
+    large = with_sheet(good, tmp_path / "large.xlsx", pad=4_000)
+    for limits, what in (
+        (xlsx_safety.Limits(cells=3_000), "holds more than 3000 cells"),
+        (xlsx_safety.Limits(elements=10_000), "holds more than 10000 XML elements"),
+    ):
+        with pytest.raises(XlsxRefused, match=what):
+            check_xlsx(large, limits)
+
+
+def test_a_large_sheet_with_a_dtd_is_refused_in_any_encoding(tmp_path):
+    good = make_xlsx(tmp_path / "ok.xlsx")
+    dtd = BOMB_XML[: BOMB_XML.index(b"<worksheet")]
+    large = with_sheet(good, tmp_path / "large.xlsx", pad=4_000, head=dtd)
+    assert "declares a DTD or entities" in message(large)
+    with zipfile.ZipFile(large) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    utf16 = xml.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>').encode("utf-16")
+    wide = rebuild(good, tmp_path / "wide.xlsx", {"xl/worksheets/sheet1.xml": utf16})
+    assert "declares a DTD or entities" in message(wide)
+
+
+def test_the_far_cell_pattern_matches_exactly_the_values_past_the_limits():
+    from analysis.dataset.xlsx_bytes import far_cell
+
+    for rows, cols in ((5_000, 50), (300_000, 64), (1_048_576, 16_384), (99, 26), (100, 702)):
+        pattern = far_cell(rows, cols)
+        scan = xlsx_safety._Scan("x", xlsx_safety.Limits(rows=rows, cols=cols))
+        for col in range(1, min(cols * 2, 20_000), 7):
+            letters = _letters(col)
+            for row in (1, rows - 1, rows, rows + 1, rows * 10, 7 * rows // 3):
+                ref = f"{letters}{row}"
+                found = pattern.search(f' r="{ref}"'.encode()) is not None
+                assert found == scan.over(ref), (rows, cols, ref)
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
