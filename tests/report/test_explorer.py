@@ -15,17 +15,9 @@ from analysis.run.parameters import execute_notebook
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
     out = tmp_path_factory.mktemp("explore") / "explore.ipynb"
-    # A cell that draws into ipywidgets Output widgets sometimes never gets its "idle" status message to a
-    # headless client (nbclient and Output-widget capture); without a cell timeout the run would wait forever.
-    # With one, nbclient stops waiting for that message after the timeout and goes on; the cell's outputs are there.
-    execute_notebook(
-        config.NOTEBOOKS_DIR / "explore.ipynb",
-        out,
-        {},
-        progress_bar=False,
-        cwd=str(out.parent),
-        execution_timeout=45,
-    )
+    # No cell timeout: the views are filled in the kernel (explorer.show_in), so the headless client never
+    # sends widget state back while it waits for a cell's reply (the race that hung about one run in three).
+    execute_notebook(config.NOTEBOOKS_DIR / "explore.ipynb", out, {}, progress_bar=False, cwd=str(out.parent))
     return json.loads(out.read_text())
 
 
@@ -42,6 +34,31 @@ def test_explorer_draws_its_views_with_plotly_bundles(executed):
     assert len(charts) >= 2  # the coverage and timeline views draw charts (Program-wide indicators are a table)
     tables = [o for o in outputs if "itables" in json.dumps(o.get("data", {})).lower()]
     assert tables  # the milestone table is an itables table
+
+
+@pytest.fixture
+def shell():
+    """A real IPython shell (as in a kernel, without one), so display() publishes rich outputs."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    yield InteractiveShell.instance(config=config)
+    InteractiveShell.clear_instance()
+
+
+def test_redraw_fills_every_view_in_the_kernel_not_through_a_front_end(shell):
+    """The views' outputs are set on the widgets themselves: no front end (or nbclient) has to route them."""
+    ex = Explorer(load_dataset())
+    ex.implementer.value = "IACHR"  # each change redraws
+    outputs = {name: view.outputs for name, view in ex.views.items()}
+    assert all(outputs.values()), [name for name, shown in outputs.items() if not shown]
+    assert all(view.msg_id == "" for view in ex.views.values())  # never captured through the front end
+    assert any(PLOTLY_MIME in o.get("data", {}) for o in outputs["timeline"])
+    assert "itables" in json.dumps(outputs["table"]).lower()
+    ex.implementer.value = ""  # a redraw replaces what a view shows, it does not add to it
+    assert len(ex.views["timeline"].outputs) == len(outputs["timeline"])
 
 
 def test_explorer_cells_stay_thin():

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 from IPython.display import display
+from IPython.utils.capture import capture_output
 
 from analysis import config, i18n
 from analysis.dataset.loading import Dataset
@@ -98,12 +99,8 @@ class Explorer:
             "indicators": (lambda: rc.indicators_section(rep)) if who else (lambda: rc.key_indicators_section(rep)),
         }
         for name, draw in sections.items():
-            with self.views[name]:
-                self.views[name].clear_output(wait=True)
-                display(draw())
-        with self.views["table"]:
-            self.views["table"].clear_output(wait=True)
-            show_table(milestone_table(rep.ds, rep.as_of, who))
+            show_in(self.views[name], lambda draw=draw: display(draw()))
+        show_in(self.views["table"], lambda: show_table(milestone_table(rep.ds, rep.as_of, who)))
 
     def widget(self) -> widgets.Widget:
         controls = widgets.HBox([self.implementer, self.meeting, self.as_of, self.lang])
@@ -111,6 +108,27 @@ class Explorer:
         for i, name in enumerate(self.views):
             tabs.set_title(i, name.capitalize())
         return widgets.VBox([controls, tabs])
+
+
+def show_in(view: widgets.Output, draw) -> None:
+    """Replace what ``view`` shows with what ``draw()`` displays (and prints), captured in the kernel.
+
+    Not ``with view: view.clear_output(wait=True); display(...)``: that capture goes through the
+    front end (the kernel sets the widget's ``msg_id`` and the client routes the outputs into it).
+    A headless client (nbclient, so papermill and nbconvert) plays that front end and sends every
+    captured output back to the kernel on the shell channel while it waits, on the same socket, for
+    the cell's ``execute_reply``; about one run in three it then misses the reply and waits until a
+    timeout, or forever (jupyter/nbclient#312). Captured here and set as the widget's ``outputs`` (how
+    ipywidgets documents output from threads), nothing is sent back; JupyterLab draws the new outputs
+    in one step, as ``clear_output(wait=True)`` did.
+    """
+    with capture_output() as captured:
+        draw()
+    streams = [("stdout", captured.stdout), ("stderr", captured.stderr)]
+    view.outputs = tuple(
+        [{"output_type": "stream", "name": name, "text": text} for name, text in streams if text]
+        + [{"output_type": "display_data", "data": o.data, "metadata": o.metadata} for o in captured.outputs]
+    )
 
 
 def milestone_table(ds: Dataset, as_of: dt.date, implementer: str | None = None):
