@@ -61,6 +61,9 @@ ENGLISH = [
     ("From August 2005 to end-2006", None, "2005-08-01", "2006-12-31", "range", False, "2005-08/2006"),
     ("end-2006", None, None, "2006-12-31", "range", False, "/2006"),
     ("toward the end of November, 2006", None, "2006-11-01", "2006-11-30", "month", False, "2006-11"),
+    ("toward the end of 2007", None, "2007-01-01", "2007-12-31", "year", False, "2007"),
+    ("Towards the end of 2007", None, "2007-01-01", "2007-12-31", "year", False, "2007"),
+    ("end of 2007", None, None, "2007-12-31", "range", False, "/2007"),
     ("Since 2005", None, "2005-01-01", None, "range", False, "2005/.."),
     ("since September, 2006", None, "2006-09-01", None, "range", False, "2006-09/.."),
     ("from March 2007", None, "2007-03-01", None, "range", False, "2007-03/.."),
@@ -94,6 +97,9 @@ SPANISH = [
     ("3-5 de octubre de 2006", None, "2006-10-03", "2006-10-05", "days", False, "2006-10-03/2006-10-05"),
     ("del 28 al 29 de noviembre de 2006", None, "2006-11-28", "2006-11-29", "days", False, "2006-11-28/2006-11-29"),
     ("hacia finales de noviembre de 2006", None, "2006-11-01", "2006-11-30", "month", False, "2006-11"),
+    ("hacia finales de 2007", None, "2007-01-01", "2007-12-31", "year", False, "2007"),
+    ("a fines de 2007", None, "2007-01-01", "2007-12-31", "year", False, "2007"),
+    ("finales de 2007", None, None, "2007-12-31", "range", False, "/2007"),
     ("desde agosto de 2005 hasta finales de 2006", None, "2005-08-01", "2006-12-31", "range", False, "2005-08/2006"),
     ("desde 2005", None, "2005-01-01", None, "range", False, "2005/.."),
     ("entre 2005 y 2006", None, "2005-01-01", "2006-12-31", "range", False, "2005/2006"),
@@ -121,6 +127,12 @@ FRENCH_PORTUGUESE = [
     ("verão de 2007", None, "2007-06-21", "2007-09-22", "season", False, "2007-22", "pt"),
     ("até junho de 2007", None, None, "2007-06-30", "range", False, "/2007-06", "pt"),
     ("fim de 2006", None, None, "2006-12-31", "range", False, "/2006", "pt"),
+    ("vers la fin de 2007", None, "2007-01-01", "2007-12-31", "year", False, "2007", "fr"),
+    ("vers la fin 2007", None, "2007-01-01", "2007-12-31", "year", False, "2007", "fr"),
+    ("fin 2007", None, None, "2007-12-31", "range", False, "/2007", "fr"),
+    ("no final de 2007", None, "2007-01-01", "2007-12-31", "year", False, "2007", "pt"),
+    ("para o fim de 2007", None, "2007-01-01", "2007-12-31", "year", False, "2007", "pt"),
+    ("no final de novembro de 2006", None, "2006-11-01", "2006-11-30", "month", False, "2006-11", "pt"),
     ("todos os anos", 2007, "2007-01-01", None, "recurring", True, "R/2007/P1Y", "pt"),
 ]
 
@@ -133,6 +145,23 @@ FRENCH_PORTUGUESE = [
 def test_french_and_portuguese_phrase(text, default_year, start, end, precision, recurring, edtf, language):
     p = parse_period(text, default_year=default_year)
     assert p == Period(text, _date(start), _date(end), precision, recurring, edtf, language)
+
+
+@pytest.mark.parametrize(
+    "toward, bare",
+    [
+        ("toward the end of 2007", "end-2007"),
+        ("hacia finales de 2007", "finales de 2007"),
+        ("vers la fin de 2007", "fin 2007"),
+        ("no final de 2007", "fim de 2007"),
+    ],
+)
+def test_toward_the_end_of_a_year_is_that_year_and_never_narrower(toward, bare):
+    """Read as the year it names, as "toward the end of November" is November: no invented months."""
+    p, end = parse_period(toward), parse_period(bare)
+    assert (p.start, p.end, p.precision, p.edtf) == (dt.date(2007, 1, 1), dt.date(2007, 12, 31), "year", "2007")
+    assert (end.start, end.end, end.edtf) == (None, dt.date(2007, 12, 31), "/2007")  # a bare "end of" gives no start
+    assert p.language == end.language
 
 
 def _date(iso):

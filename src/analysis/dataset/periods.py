@@ -22,7 +22,11 @@ Conventions
 * Open-ended phrases have precision "range": "since/from X" -> ``X/..``
   (end None); "by X" -> ``/X`` (start None, end = end of X); "end-2006" ->
   ``/2006`` (start None, end 2006-12-31); year spans "2006-2008" -> ``2006/2008``.
-* "toward the end of X" is read as X (bounds are not narrowed).
+* "toward the end of X" is read as X (bounds are not narrowed): "toward the end of
+  2007" is the year 2007, not ``/2007`` as "end-2007" (a bare "end of" a year, which
+  gives no start). Prepositions do the same in the other languages: "hacia/a finales
+  de 2007", "vers la fin (de) 2007", "no/ao/em/para o final de 2007" are 2007, while
+  "finales de 2007", "fin 2007" and "fim de 2007" are ``/2007``.
 * Recurring phrases ("each year", "first semester of subsequent years") have
   ``recurring=True``, precision "recurring", end None, and the repeat form
   ``R/<first occurrence>/P1Y`` ("R/2007/P1Y", "R/2008-40/P1Y") whose start is
@@ -284,7 +288,8 @@ def _normalize(text) -> tuple[str, str]:
         if words & (EN_VOCAB - LANGUAGES[language].vocab):
             raise PeriodError(text, f"{text!r} mixes English and {LANGUAGES[language].name} words")
         s = LANGUAGES[language].to_english(s)
-    s = re.sub(r"\bend (?:- |of )(?=[12][0-9]{3}\b)", "end ", s)
+    # "end-2006", "end of 2006" -> "end 2006" (open start); not "toward the end of 2007", which is the year.
+    s = re.sub(r"(?<!toward the )(?<!towards the )\bend (?:- |of )(?=[12][0-9]{3}\b)", "end ", s)
     return s, language
 
 
