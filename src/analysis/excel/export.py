@@ -123,14 +123,19 @@ def column_label(code: str, lang: str) -> str:
 
 
 def column_note(table: str | None, code: str, lang: str) -> str:
-    """The header comment: the column's description from the schema, its code and type."""
+    """The header comment: the column's description (the schema's, from the catalogue in ``lang``), code and type.
+
+    The description is ``excel.note.<table>.<code>``, else ``excel.note.<code>`` (one text for a column
+    every table describes alike); outside English it is marked as an unofficial translation.
+    """
     col = None
     if table in TABLES and code in TABLES[table].column_names:
         col = TABLES[table].column(code)
     parts = [f"{column_label(code, lang)} [{code}]"]
     if col is not None:
         if col.doc:
-            parts.append(col.doc.replace("`", ""))
+            key = f"excel.note.{table}.{code}" if i18n.has(f"excel.note.{table}.{code}") else f"excel.note.{code}"
+            parts.append(i18n.t("excel.note.description", lang, text=i18n.t(key, lang)))
         kind = label(f"type.{col.type}", lang)
         parts.append(kind + (" " + label("required", lang) if col.required else ""))
         if col.vocabulary:
