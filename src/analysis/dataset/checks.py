@@ -51,9 +51,30 @@ def stripped(s: pd.Series) -> pd.Series:
     if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
         s = s.fillna("").astype(str).astype(TEXT)
     s = s.reset_index(drop=True)
-    if len(s) and pc.any(pc.match_substring_regex(arrow(s), _EDGE_SPACE)).as_py():
+    if len(s) and has_edge_space(arrow(s)):
         s = s.str.strip()
     return s
+
+
+def has_edge_space(values: pa.ChunkedArray) -> bool:
+    """True if some value starts or ends with a character ``str.strip()`` removes.
+
+    Only the first and last bytes are read (in NumPy, from the Arrow buffers);
+    the few values whose edge byte is a control, a space or non-ASCII are then
+    checked exactly.
+    """
+    for chunk in values.chunks:
+        if chunk.null_count:
+            chunk = pc.fill_null(chunk, "")
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8) if chunk.buffers()[2] else np.zeros(0, np.uint8)
+        filled = np.flatnonzero(offsets[1:] > offsets[:-1])
+        first, last = data[offsets[filled]], data[offsets[filled + 1] - 1]
+        maybe = filled[(first <= 32) | (first >= 0x80) | (last <= 32) | (last >= 0x80)]
+        if len(maybe) and pc.any(pc.match_substring_regex(chunk.take(pa.array(maybe)), _EDGE_SPACE)).as_py():
+            return True
+    return False
 
 
 def p_at(t: RawTable, message: str, index: int | None = None, column: str | None = None, value=None) -> Problem:
@@ -90,12 +111,24 @@ def numbers(strings: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 
 def isin(s: pd.Series, values: pd.Series | list[str]) -> np.ndarray:
-    """``s.isin(values)`` for text columns, in Arrow (pandas walks ``values`` in Python)."""
-    value_set = pc.unique(arrow(values)) if isinstance(values, pd.Series) else pa.array(list(values), pa.string())
+    """``s.isin(values)`` for text columns, in Arrow (pandas walks ``values`` in Python).
+
+    When ``values`` is much longer than ``s`` (ids named in one table looked up
+    among a million keys), the long side is only scanned against the short
+    side's distinct values, never hashed as a whole.
+    """
+    probe = arrow(s)
+    if not isinstance(values, pd.Series):
+        value_set = pa.array(list(values), pa.string())
+    elif len(values) > 4 * len(s):
+        long = arrow(values)
+        wanted = pc.unique(probe)
+        value_set = pc.unique(pc.filter(long, pc.is_in(long, value_set=wanted.cast(long.type))))
+    else:
+        value_set = pc.unique(arrow(values))
     if isinstance(value_set, pa.ChunkedArray):
         value_set = value_set.combine_chunks()
-    values = arrow(s)
-    found = pc.is_in(values, value_set=value_set.cast(values.type))
+    found = pc.is_in(probe, value_set=value_set.cast(probe.type))
     return found.to_numpy(zero_copy_only=False).astype(bool)
 
 

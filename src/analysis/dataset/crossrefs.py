@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from analysis.dataset.checks import arrow, isin, stripped
+from analysis.dataset.checks import arrow, isin, text
 from analysis.dataset.raw import TEXT, RawTable
 from analysis.dataset.schema import TABLES
 from analysis.errors import Problem
@@ -43,8 +43,9 @@ def _known(raw: dict[str, RawTable], refs: pd.Series) -> np.ndarray:
     """True where ``refs`` is the key of some row of some table."""
     found = np.zeros(len(refs), dtype=bool)
     for name, t in raw.items():
-        if name in TABLES and TABLES[name].key in t.frame.columns:
-            found |= isin(refs, stripped(t.frame[TABLES[name].key]))
+        keys = text(t, TABLES[name].key) if name in TABLES else None
+        if keys is not None:
+            found |= isin(refs, keys)
     return found
 
 
@@ -63,9 +64,9 @@ def check_free_text_ids(raw: dict[str, RawTable]) -> list[Problem]:
         if name not in TABLES:
             continue
         for col in (c.name for c in TABLES[name].columns if c.type == "text" and c.name not in NOT_FREE_TEXT):
-            if col not in t.frame.columns or isinstance(t.frame[col], pd.DataFrame):
+            values = text(t, col)
+            if values is None:
                 continue
-            values = stripped(t.frame[col])
             maybe = pc.match_substring_regex(arrow(values), _MAYBE_ID).to_numpy(zero_copy_only=False)
             raw_values = t.frame[col]
             for i in np.flatnonzero(maybe):
@@ -89,18 +90,23 @@ def check_contradictions(raw: dict[str, RawTable]) -> list[Problem]:
     if "data_quality" not in raw:
         return []
     t = raw["data_quality"]
-    f = t.frame
-    kind = stripped(f["kind"]) if "kind" in f.columns else pd.Series([""] * len(f), dtype=TEXT)
-    settled = stripped(f["settled"]) if "settled" in f.columns else pd.Series([""] * len(f), dtype=TEXT)
+    empty = pd.Series([""] * len(t.frame), dtype=TEXT)
+
+    def column(name: str) -> pd.Series:
+        s = text(t, name)
+        return empty if s is None else s
+
+    flagged = np.flatnonzero(((column("kind") == "contradiction") & (column("settled") == "")).to_numpy(dtype=bool))
+    cited = {c: column(c).take(flagged).tolist() for c in ("section_b", "excerpt_b") if text(t, c) is not None}
+    rows, issues = column("rows").take(flagged).tolist(), column("issue_id").take(flagged).tolist()
     out = []
     positions: dict[str, dict[str, int]] = {}  # table -> key -> first row, built once per table
-    for i in np.flatnonzero(((kind == "contradiction") & (settled == "")).to_numpy(dtype=bool)):
-        row = {c: str(f[c].iloc[i]).strip() for c in f.columns}
-        for col in ("section_b", "excerpt_b"):
-            if col in f.columns and not row[col]:
+    for n, i in enumerate(flagged.tolist()):
+        for col, values in cited.items():
+            if not values[n]:
                 out.append(_problem(t, i, col, "", "a contradiction must cite its second passage (both sides kept)"))
-        for table, key in _listed(row.get("rows", "")):
-            out.extend(_settling_fields(raw, table, key, row["issue_id"], positions))
+        for table, key in _listed(rows[n]):
+            out.extend(_settling_fields(raw, table, key, issues[n], positions))
     return out
 
 
@@ -111,7 +117,9 @@ def _settling_fields(
         return []
     t = raw[table]
     if table not in positions:
-        keys = stripped(t.frame[TABLES[table].key])
+        keys = text(t, TABLES[table].key)
+        if keys is None:
+            return []
         first = ~keys.duplicated(keep="first").to_numpy(dtype=bool)
         positions[table] = dict(zip(keys[first], np.flatnonzero(first).tolist(), strict=True))
     i = positions[table].get(key)

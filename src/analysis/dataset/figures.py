@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.dataset.checks import arrow, isin, lookup, numbers, p_at, text
@@ -91,29 +92,58 @@ def _units(raw: dict[str, RawTable]) -> dict[str, str]:
 
 
 def _disagrees(num: pd.Series, written: pd.Series) -> np.ndarray:
-    """True where ``written`` holds a figure and no reading of it equals ``num``."""
+    """True where ``written`` holds a figure and no reading of it equals ``num``.
+
+    The plain English reading settles most rows; the Spanish reading and the
+    scale words are looked for only in the rows it does not settle.
+    """
     arr = arrow(written)
-    figure = pc.struct_field(pc.extract_regex(arr, _FIGURE), [0])
+    figure = _first_figure(arr)
     has = pc.is_valid(figure).to_numpy(zero_copy_only=False) & num.notna().to_numpy()
-    if not has.any():
+    rows = np.flatnonzero(has)
+    if not len(rows):
         return has
-    figure = pc.fill_null(figure, "")
-    readings = [
-        numbers(pc.replace_substring_regex(figure, r"[,'\x{2019} \x{00a0}\x{202f}]", "")),  # English
-        numbers(
-            pc.replace_substring(pc.replace_substring_regex(figure, r"[.'\x{2019} \x{00a0}\x{202f}]", ""), ",", ".")
-        ),  # Spanish
-    ]
-    scales = [np.ones(len(num))]
+    figure, target = pc.take(figure, pa.array(rows)), num.to_numpy()[rows]
+    english = numbers(pc.replace_substring_regex(figure, r"[,'\x{2019} \x{00a0}\x{202f}]", ""))
+    open_ = ~_close(english, target)
+    rows, figure, target, english = rows[open_], pc.filter(figure, pa.array(open_)), target[open_], english[open_]
+    if not len(rows):
+        return np.zeros(len(num), dtype=bool)
+    spanish = numbers(
+        pc.replace_substring(pc.replace_substring_regex(figure, r"[.'\x{2019} \x{00a0}\x{202f}]", ""), ",", ".")
+    )
+    texts = pc.take(arr, pa.array(rows))
+    scales = [np.ones(len(rows))]
     for pattern, factor in _SCALES:
-        said = pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False)
+        said = pc.match_substring_regex(texts, pattern).to_numpy(zero_copy_only=False)
         scales.append(np.where(said, factor, 1.0))
-    target = num.to_numpy()
-    agree = np.zeros(len(num), dtype=bool)
-    for reading in readings:
+    agree = np.zeros(len(rows), dtype=bool)
+    for reading in (english, spanish):
         for scale in scales:
-            agree |= np.isclose(reading * scale, target, rtol=1e-9, atol=0)
-    return has & ~agree
+            agree |= _close(reading * scale, target)
+    out = np.zeros(len(num), dtype=bool)
+    out[rows[~agree]] = True
+    return out
+
+
+_PLAIN_FIGURE = r"^[0-9]+(?:[.,][0-9]+)*$"  # a text that is its own first figure (no RE2 capture needed)
+
+
+def _first_figure(written: pa.ChunkedArray) -> pa.Array:
+    """The first figure in each text (null where there is none); the regex capture runs only where needed."""
+    written = written.combine_chunks()
+    plain = pc.match_substring_regex(written, _PLAIN_FIGURE)
+    other = pc.invert(plain)
+    if not pc.any(other).as_py():
+        return written
+    found = pc.struct_field(pc.extract_regex(pc.filter(written, other), _FIGURE), [0])
+    return pc.replace_with_mask(written, other, found.cast(written.type))
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.isclose(a, b, rtol=1e-9, atol=0)``, without its overhead."""
+    with np.errstate(invalid="ignore"):
+        return (a == b) | (np.abs(a - b) <= 1e-9 * np.abs(b))
 
 
 def _at_most(obs: RawTable, ind: pd.Series, num: pd.Series) -> list[Problem]:

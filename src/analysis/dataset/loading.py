@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from analysis import config
 from analysis.dataset import cache
-from analysis.dataset.checks import arrow, numbers, stripped
+from analysis.dataset.checks import arrow, numbers, stripped_columns, text
 from analysis.dataset.raw import TEXT, RawTable, data_version, read_raw
 from analysis.dataset.schema import TABLE_ORDER, TABLES
 from analysis.dataset.validation import validate_raw
@@ -90,14 +90,11 @@ def to_typed(raw: dict[str, RawTable]) -> dict[str, pd.DataFrame]:
     out = {}
     for name in TABLE_ORDER:
         table = TABLES[name]
-        frame = raw[name].frame if name in raw else pd.DataFrame(columns=table.column_names)
+        rows = len(raw[name].frame) if name in raw else 0
         columns = {}
         for col in table.columns:
-            if col.name in frame.columns:
-                s = stripped(frame[col.name])
-            else:
-                s = pd.Series([""] * len(frame), dtype=TEXT)
-            columns[col.name] = _typed(s, col.type)
+            s = text(raw[name], col.name) if name in raw else None
+            columns[col.name] = _typed(pd.Series([""] * rows, dtype=TEXT) if s is None else s, col.type)
         out[name] = pd.DataFrame(columns)
     return out
 
@@ -143,11 +140,12 @@ def load_dataset(path: Path | str | None = None, *, validate: bool = True, use_c
         if tables is not None:
             return Dataset(tables, path, version)
     raw = read_raw(path)
-    if validate:
-        problems = validate_raw(raw, path)
-        if problems:
-            raise DataError(problems)
-    tables = to_typed(raw)
+    with stripped_columns():  # each column stripped once, for validation and typing
+        if validate:
+            problems = validate_raw(raw, path)
+            if problems:
+                raise DataError(problems)
+        tables = to_typed(raw)
     if where is not None and validate and data_version(path) == version:  # unchanged while we read it
         cache.write(where, version, tables)
     return Dataset(tables, path, version)

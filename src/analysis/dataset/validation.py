@@ -259,7 +259,9 @@ def _check_row_lists(raw: dict[str, RawTable]) -> list[Problem]:
     bad_table = ~isin(tables, list(TABLES))
     bad_key = np.zeros(len(refs), dtype=bool)
     for name in raw:
-        bad_key |= (tables == name).to_numpy(dtype=bool) & ~isin(keys, text(raw[name], TABLES[name].key))
+        here = np.flatnonzero((tables == name).to_numpy(dtype=bool))  # each table's keys looked up once
+        if len(here):
+            bad_key[here] = ~isin(keys.iloc[here], text(raw[name], TABLES[name].key))
     out = []
     flagged = bad_table | bad_key
     for i, ref, table, unknown in zip(

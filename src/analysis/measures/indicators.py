@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pandas._libs.sparse import IntIndex  # the public SparseArray's sparse_index type
 
 from analysis.dataset.checks import arrow
 from analysis.dataset.formulas import formula_inputs  # the one parser; validation uses it too
@@ -221,30 +222,51 @@ def indicator_table(
     before derived ones); rows without a country, and indicators or places
     without any value, are left out. Rows are sorted by country and election,
     columns by indicator id.
+
+    The indicator columns are sparse (``Sparse[float64, nan]``): they hold
+    only the values there are, so the table costs the rows, not places times
+    indicators; ``frame[col].sparse.to_dense()`` gives a plain column.
     """
     if derived is None:
         derived = derived_indicators(indicators, observations)
-    cols = ["indicator_id", "country", "election", "value"]
-    both = [observations[cols], derived[cols]]
-    keys = {c: pd.concat([pd.Series(p[c].to_numpy(dtype=object)) for p in both], ignore_index=True) for c in cols[:3]}
-    value = np.concatenate([p["value"].to_numpy(dtype=float) for p in both])
-    kept = (keys["country"].astype(str) != "").to_numpy() & ~np.isnan(value)
-    for c in cols[:3]:
-        kept &= keys[c].notna().to_numpy()
-    long = pd.DataFrame({c: keys[c][kept].to_numpy() for c in cols[:3]})
-    long["value"] = value[kept]
-    long = long.drop_duplicates(cols[:3], keep="first")
-    if long.empty:
+    parts = [observations, derived] if len(derived) else [observations]
+    value = np.concatenate([p["value"].to_numpy(dtype=float) for p in parts])
+    text = {
+        c: pa.chunked_array([k for p in parts for k in arrow(p[c]).cast(pa.large_string()).chunks])
+        for c in ("indicator_id", "country", "election")
+    }
+    kept = pa.array(~np.isnan(value) & pc.not_equal(text["country"], "").to_numpy(zero_copy_only=False))
+    codes, names = {}, {}
+    for c, values in text.items():
+        codes[c], names[c] = _sorted_codes(pc.filter(values, kept))
+    if not len(codes["country"]):
         return pd.DataFrame(columns=["country", "election"])
-    place = long.groupby(["country", "election"], sort=True).ngroup().to_numpy()
-    column, names = pd.factorize(long["indicator_id"], sort=True)
-    grid = np.full((place.max() + 1, len(names)), np.nan)
-    grid[place, column] = long["value"].to_numpy()
-    places = (
-        long[["country", "election"]].drop_duplicates().assign(p=place[~long[["country", "election"]].duplicated()])
-    )
-    places = places.sort_values("p")
-    out = pd.DataFrame(grid, columns=pd.Index(names, name="indicator_id", dtype=object))
-    out.insert(0, "election", places["election"].to_numpy())
-    out.insert(0, "country", places["country"].to_numpy())
+    value = value[kept.to_numpy(zero_copy_only=False)]
+    places, place = np.unique(codes["country"] * len(names["election"]) + codes["election"], return_inverse=True)
+    cells, first = np.unique(place * len(names["indicator_id"]) + codes["indicator_id"], return_index=True)
+    column, row = cells % len(names["indicator_id"]), cells // len(names["indicator_id"])
+    order = np.lexsort((row, column))  # by indicator, then place
+    column, row, value = column[order], row[order].astype(np.int32), value[first[order]]
+    bounds = np.flatnonzero(np.diff(column)) + 1
+    sparse = pd.SparseDtype(np.float64, np.nan)
+    columns = {
+        names["indicator_id"][int(column[sel[0]])].as_py(): pd.arrays.SparseArray(
+            value[sel], sparse_index=IntIndex(len(places), row[sel]), dtype=sparse
+        )
+        for sel in np.split(np.arange(len(column)), bounds)
+    }
+    out = pd.DataFrame(columns)
+    out.columns = pd.Index(list(columns), name="indicator_id", dtype=object)
+    out.insert(0, "election", pd.array(names["election"].take(pa.array(places % len(names["election"]))), dtype=TEXT))
+    out.insert(0, "country", pd.array(names["country"].take(pa.array(places // len(names["election"]))), dtype=TEXT))
     return out
+
+
+def _sorted_codes(values: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Integer codes of ``values`` that sort as the texts do, and the distinct texts in that order."""
+    encoded = pc.dictionary_encode(values.combine_chunks())
+    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    codes = rank[encoded.indices.to_numpy(zero_copy_only=False)] if len(encoded) else np.zeros(0, np.int64)
+    return codes, encoded.dictionary.take(pa.array(order))
