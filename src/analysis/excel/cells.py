@@ -166,11 +166,13 @@ def write_sheet(
     page: tuple[str, str] = ("", "Page {page} of {pages}"),
     colours: dict[str, dict[str, str]] | None = None,
     formats: dict[str, str] | None = None,
+    cut_note: str = "",
 ) -> None:
     """Add a sheet for ``frame``: hidden key row of column codes, labelled header, then its rows.
 
     ``page`` is (page-header title, footer with {page}/{pages}); ``colours``
-    maps a column to {value: fill name}; ``formats`` a column to a number format.
+    maps a column to {value: fill name}; ``formats`` a column to a number format;
+    ``cut_note`` is printed in the footer when some text is longer than a row shows.
     Everything that must precede the rows (widths, panes, page setup) is set
     first, as write-only sheets require; the rows themselves are streamed in
     when the workbook is saved.
@@ -181,11 +183,15 @@ def write_sheet(
     layout.set_widths(ws, widths)
     head = 2 if key_row else 1
     ws.freeze_panes = f"A{head + 1}"
-    layout.page_setup(ws, page[0], page[1], title_row=head)
-    layout.print_columns(ws, codes, widths, head + len(frame))  # readable scale; before the first row is written
+    cut = bool(cut_note) and layout.cut_in_print(frame, widths)
+    layout.page_setup(ws, page[0], page[1], title_row=head, note=cut_note if cut else "")
+    layout.print_columns(ws, codes, widths, head + len(frame), frame)  # readable scale; before the first row is written
     if key_row:
         ws.row_dimensions[1].hidden = True
         ws.append(codes)
+    height = layout.header_height(labels, widths)
+    if height:
+        ws.row_dimensions[head].height = height
     ws.append(_header_cells(ws, labels, notes or [""] * len(labels)))
     for row in _prototype_rows(ws, frame, {j - 1 for j in layout.wrapped_columns(widths)}, formats or {}):
         ws.append(row)

@@ -191,6 +191,7 @@ def _write_tables(wb, ds, lang, page) -> None:
             notes=[column_note(name, c, lang) for c in codes],
             page=(f"{page[0]} - {name}", page[1]),
             colours={"lifecycle_status": STATUS_COLOURS},
+            cut_note=label("cut_in_print", lang),
         )
 
 
@@ -212,6 +213,7 @@ def _status_sheet(wb, key: str, frame: pd.DataFrame, vocabulary: str, lang: str,
         notes=[column_note(None, c, lang) for c in codes],
         page=(f"{page[0]} - {title}", page[1]),
         colours={"status": colours},
+        cut_note=label("cut_in_print", lang),
     )
 
 
@@ -227,7 +229,12 @@ def _write_computed(wb, ds, as_of, lang, page) -> None:
     codes = [str(c) for c in derived.columns]
     title = label("sheet.derived_indicators", lang)
     write_sheet(
-        wb, title, derived, labels=[column_label(c, lang) for c in codes], page=(f"{page[0]} - {title}", page[1])
+        wb,
+        title,
+        derived,
+        labels=[column_label(c, lang) for c in codes],
+        page=(f"{page[0]} - {title}", page[1]),
+        cut_note=label("cut_in_print", lang),
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -42,13 +43,23 @@ WRAP_ALIGN = Alignment(wrap_text=True, vertical="top")
 TOP_ALIGN = Alignment(vertical="top")
 WIDTH_SAMPLE = 2000  # rows sampled to size a column (exact for the shipped data)
 CHARS_PER_WIDTH = 1.2  # characters of wrapped text a unit of column width holds (measured in LibreOffice)
+LINE_POINTS = 13.0  # a wrapped line of 11 pt text (LibreOffice 12.8 pt; Excel shows about 14)
+# A data row shows up to 31 wrapped lines: 403 pt, within the 409 pt Excel allows a row. Longer
+# text (a few data-quality notes of the shipped data at most) is cut in print and says so in
+# the page footer (see print_columns); it is whole in the cell.
+MAX_LINES = 31
+WRAP_LOSS = 3  # characters a wrapped line loses on average where a word does not fit (about half a word)
+BOLD_WIDTH = 1.1  # a bold header character is about this much wider than a plain one
 
 
-def page_setup(ws, title: str, page_label: str, title_row: int | None = 1, landscape: bool = True) -> None:
+def page_setup(
+    ws, title: str, page_label: str, title_row: int | None = 1, landscape: bool = True, note: str = ""
+) -> None:
     """A4, one page wide, ``title_row`` repeated on each page, title in the header, page n of m below.
 
     ``page_label`` is the footer in the workbook's language with ``{page}`` and
-    ``{pages}`` placeholders (e.g. "Page {page} of {pages}").
+    ``{pages}`` placeholders (e.g. "Page {page} of {pages}"); ``note`` goes in
+    the footer's left part.
     """
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = PAPER_A4
@@ -65,18 +76,22 @@ def page_setup(ws, title: str, page_label: str, title_row: int | None = 1, lands
     ws.oddHeader.center.size = 9
     ws.oddFooter.right.text = page_label.replace("{page}", "&P").replace("{pages}", "&N")
     ws.oddFooter.right.size = 9
+    if note:  # e.g. that long text is cut in print
+        ws.oddFooter.left.text = header_text(note)
+        ws.oddFooter.left.size = 9
 
 
-def print_columns(ws, codes: list[str], widths: list[float], last_row: int) -> None:
+def print_columns(ws, codes: list[str], widths: list[float], last_row: int, frame: pd.DataFrame | None = None) -> None:
     """Print ``ws`` readably: trailing screen-only columns out of the print area, a fixed readable scale.
 
     The print area stops before the trailing run of :data:`SCREEN_ONLY` columns
-    (the verbatim excerpts and notes stay in the workbook and on screen). The
+    (the verbatim excerpts and notes stay in the workbook and on screen) and of
+    columns empty in ``frame``. The
     scale fits the printed columns to the page width within
     [:data:`MIN_SCALE`, :data:`MAX_SCALE`]; wider sheets go on more pages
     across with their first (id) column repeated.
     """
-    n = print_count(codes)
+    n = print_count(codes, frame)
     if n < len(codes):
         ws.print_area = f"A1:{get_column_letter(n)}{max(last_row, 1)}"
     width = max(sum(widths[:n]), 1.0)
@@ -127,7 +142,7 @@ def column_widths(frame: pd.DataFrame, labels: list[str]) -> list[float]:
         n = max(text_width(frame[name]), longest_word, min(len(str(lab)), 10))  # the header wraps
         needed.append(float(n + 2))
         out.append(float(min(max(n + 2, MIN_WIDTH), MAX_WIDTH)))
-    printed = print_count([str(c) for c in frame.columns])
+    printed = print_count([str(c) for c in frame.columns], frame)
     wrapped = [j for j in range(printed) if needed[j] > MAX_WIDTH]
     spare = PAGE_UNITS * 100 / MAX_SCALE - sum(out[:printed])
     if wrapped and spare > 0:
@@ -142,17 +157,81 @@ def column_widths(frame: pd.DataFrame, labels: list[str]) -> list[float]:
     return out
 
 
-def print_count(codes: list[str]) -> int:
-    """How many leading columns print: all but the trailing run of :data:`SCREEN_ONLY` ones."""
+def print_count(codes: list[str], frame: pd.DataFrame | None = None) -> int:
+    """How many leading columns print: all but the trailing run of :data:`SCREEN_ONLY` ones.
+
+    Given the ``frame``, columns with nothing in them within or after that run
+    are left out too (they would print only a header); an empty column before
+    the run still prints, as a blank that says nothing was reported.
+    """
     n = len(codes)
-    while n > 1 and codes[n - 1] in SCREEN_ONLY:
+    while n > 1 and (codes[n - 1] in SCREEN_ONLY or (frame is not None and _blank(frame.iloc[:, n - 1]))):
         n -= 1
+    while n < len(codes) and codes[n] not in SCREEN_ONLY:
+        n += 1  # empty columns before the first screen-only one print
     return n
+
+
+def _blank(values: pd.Series) -> bool:
+    return bool(values.isna().all()) or bool((values.dropna().astype(str).str.strip() == "").all())
 
 
 def set_widths(ws, widths: list[float]) -> None:
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
+
+
+def label_lines(label: str, width: float) -> int:
+    """Lines a (bold) header ``label`` wraps to in a column ``width`` wide, word by word."""
+    per_line = max(int(width * CHARS_PER_WIDTH / BOLD_WIDTH), 1)
+    lines, used = 1, 0
+    for word in str(label).split():
+        n = len(word)
+        if used and used + 1 + n <= per_line:
+            used += 1 + n
+            continue
+        if used:
+            lines += 1
+        lines += (n - 1) // per_line  # a word longer than the line breaks inside
+        used = n - (n - 1) // per_line * per_line
+    return lines
+
+
+def header_height(labels: list[str], widths: list[float]) -> float | None:
+    """The header row's height (points) when a label wraps, so wrapped labels do not overlap the rows."""
+    lines = max((label_lines(lab, w) for lab, w in zip(labels, widths)), default=1)
+    return lines * LINE_POINTS + 2 if lines > 1 else None
+
+
+def text_lines(values: pd.Series, width: float) -> np.ndarray:
+    """Lines each value takes wrapped in a column ``width`` wide (1 for a missing or non-text value).
+
+    Vectorized with Arrow (no Python call per cell); a line holds
+    :data:`CHARS_PER_WIDTH` characters per unit of width less :data:`WRAP_LOSS`.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (isinstance(values.dtype, pd.StringDtype) or pd.api.types.is_string_dtype(values.dtype)):
+        return np.ones(len(values), dtype=np.int64)
+    try:
+        text = pa.array(values.array, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return np.ones(len(values), dtype=np.int64)
+    per_line = max(int(width * CHARS_PER_WIDTH) - WRAP_LOSS, 1)
+    lengths = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
+    breaks = pc.fill_null(pc.count_substring(text, "\n"), 0).to_numpy(zero_copy_only=False)
+    return np.maximum(-(-lengths // per_line) + breaks, 1)
+
+
+def cut_in_print(frame: pd.DataFrame, widths: list[float]) -> bool:
+    """Whether a printed wrapping column of ``frame`` holds text longer than :data:`MAX_LINES` lines."""
+    printed = print_count([str(c) for c in frame.columns], frame)
+    return any(
+        int(text_lines(frame.iloc[:, j], w).max(initial=1)) > MAX_LINES
+        for j, w in enumerate(widths[:printed])
+        if w >= WRAP_WIDTH
+    )
 
 
 def wrapped_columns(widths: list[float]) -> set[int]:

@@ -18,7 +18,7 @@ the frame's rows:
   tab, CR, LF first) gets the quote-prefix style, so it stays text;
 * numbers as numbers, booleans as booleans, dates as Excel serial dates with
   a date format; a missing value is an empty cell;
-* rows holding wrapped text get a height that shows it (up to 12 lines); the
+* rows holding wrapped text get a height that shows it (up to 31 lines); the
   screen-only columns left out of the print area (excerpts, notes) do not count.
 """
 
@@ -37,13 +37,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
-from analysis.excel.layout import CHARS_PER_WIDTH, SCREEN_ONLY, WRAP_WIDTH
+from analysis.excel.layout import LINE_POINTS, MAX_LINES, WRAP_WIDTH, print_count, text_lines
 from analysis.store.csv_io import FORMULA_PREFIXES
 
 CHUNK = 10_000  # rows made and written at a time
 EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (1900 date system)
-LINE_POINTS = 13.0  # a wrapped line of 11 pt text (LibreOffice 12.8 pt; Excel shows about 14)
-MAX_LINES = 12
 _ROW_RE = r'<row r="{n}"[^>]*>(.*?)</row>'
 _CELL_STYLE_RE = re.compile(r'<c r="[A-Z]+\d+"(?: s="(\d+)")?')
 _WORKSHEET_RE = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
@@ -134,17 +132,6 @@ def _typed_cell(value, ref: str, style: str, quoted_style: str) -> str:
     return _text_cells(pa.array([str(value)], type=TEXT), refs, style, quoted_style)[0].as_py()
 
 
-def _line_counts(series: pd.Series, width: float) -> np.ndarray:
-    """Lines each value of a wrapping column takes at ``width`` (1 for a missing or non-text value)."""
-    text = _arrow_text(series)
-    if text is None:
-        return np.ones(len(series), dtype=np.int64)
-    per_line = max(int(width * CHARS_PER_WIDTH), 1)
-    lengths = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
-    breaks = pc.fill_null(pc.count_substring(text, "\n"), 0).to_numpy(zero_copy_only=False)
-    return np.clip(-(-lengths // per_line) + breaks, 1, MAX_LINES)
-
-
 _HEIGHTS = pa.array(["", ""] + [f' ht="{n * LINE_POINTS}" customHeight="1"' for n in range(2, MAX_LINES + 1)], TEXT)
 
 
@@ -166,7 +153,7 @@ def rows_xml(
         ]
         heights = pa.nulls(len(part), TEXT).fill_null("")
         if wrapped:
-            lines = np.max([_line_counts(part.iloc[:, j], w) for j, w in wrapped.items()], axis=0)
+            lines = np.clip(np.max([text_lines(part.iloc[:, j], w) for j, w in wrapped.items()], axis=0), 1, MAX_LINES)
             heights = _HEIGHTS.take(pa.array(lines))
         rows = _join('<row r="', numbers, '"', heights, ">", *cells, "</row>")
         for piece in rows.chunks if isinstance(rows, pa.ChunkedArray) else [rows]:
@@ -211,13 +198,9 @@ def fill_rows(path: Path | str, sheets: list[tuple[pd.DataFrame, int]], wrap_wid
             frame, head = sheets[int(m.group(1)) - 1]
             xml = src.read(info.filename).decode("utf-8")
             before, styles, after = _split_prototypes(xml, head)
-            names = [str(c) for c in frame.columns]
+            printed = print_count([str(c) for c in frame.columns], frame)
             # row heights follow the printed columns: screen-only excerpts and notes wrap within them
-            wrapped = {
-                j: w
-                for j, w in _widths(before).items()
-                if w >= wrap_width and j < len(names) and names[j] not in SCREEN_ONLY
-            }
+            wrapped = {j: w for j, w in _widths(before).items() if w >= wrap_width and j < printed}
             with dst.open(info.filename, "w", force_zip64=True) as out:
                 out.write(before.encode("utf-8"))
                 for chunk in rows_xml(frame, head + 1, styles, wrapped):
