@@ -145,3 +145,39 @@ def test_indicator_table_takes_the_derived_frame_it_is_given():
     assert derived["value"].tolist() == [0.25]
     given_frame = derived.assign(value=[0.5])  # a caller's frame is used as given, not computed again
     assert indicator_table(indicators, observations, given_frame)["r"].tolist() == [0.5]
+
+
+def test_each_formula_shape_is_evaluated_once(monkeypatch):
+    """Many derived indicators of two shapes: two evaluations over all their rows, not one per indicator."""
+    from analysis.measures import indicators as module
+
+    copies = 40
+    ids = [f"{x}_{i}" for i in range(copies) for x in ("v", "r")]
+    derived = [(f"t_{i}", f"v_{i} / r_{i}") for i in range(copies)] + [
+        (f"a_{i}", f"1 - v_{i} / r_{i}") for i in range(copies)
+    ]
+    indicators = pd.DataFrame(
+        {
+            "indicator_id": ids + [d for d, _ in derived],
+            "kind": ["observed"] * len(ids) + ["derived"] * len(derived),
+            "formula": [""] * len(ids) + [f for _, f in derived],
+            "unit": "",
+        }
+    )
+    observations = pd.DataFrame(
+        {
+            "observation_id": [f"O{n}" for n in range(len(ids))],
+            "indicator_id": ids,
+            "country": "HND",
+            "election": "2006",
+            "comparator": "=",
+            "value": [4.0 if i.startswith("v") else 8.0 for i in ids],
+        }
+    )
+    calls = []
+    real = module._evaluate
+    monkeypatch.setattr(module, "_evaluate", lambda *args: calls.append(len(args[1])) or real(*args))
+    out = derived_indicators(indicators, observations)
+    assert len(calls) == 2
+    assert out["value"].tolist() == [0.5] * copies + [0.5] * copies
+    assert out["indicator_id"].tolist() == [d for d, _ in derived]
