@@ -296,11 +296,11 @@ def test_assigned_activity_is_quoted_with_the_unofficial_translation_marked(data
 def test_long_tables_are_cut_with_a_pointer_to_the_excel_export(data, no_meetings):
     import pandas as pd
 
-    from analysis.report.context import capped
+    from analysis.report.context import MAX_TABLE_ROWS, capped
 
     rep = report(data, no_meetings, lang="es")
     shown, note = capped(rep, pd.DataFrame({"a": range(5000)}))
-    assert len(shown) == 200 and "5000" in note and "Excel" in note
+    assert len(shown) == MAX_TABLE_ROWS and "5000" in note and "Excel" in note
     assert capped(rep, pd.DataFrame({"a": range(3)}))[1] == ""
 
 

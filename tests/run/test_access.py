@@ -116,3 +116,66 @@ def test_nothing_is_wider_than_an_a4_page(every_language):
                     "Runtime.evaluate", {"expression": TOO_WIDE, "returnByValue": True}, session=session
                 )["result"]["value"]
                 assert wide == [], (lang, name, wide)
+
+
+# SVG text of a chart (title, legend, labels, notes) whose right edge lies beyond its figure, as "text (px over)".
+CUT_TEXT = """(() => [...document.querySelectorAll('figure.oas-figure')].flatMap(fig => {
+  const right = fig.getBoundingClientRect().right + 1;
+  return [...fig.querySelectorAll('svg text')]
+    .filter(t => t.getClientRects().length && t.textContent.trim() && t.getBoundingClientRect().right > right)
+    .map(t => `${t.textContent.slice(0, 40)} (${Math.round(t.getBoundingClientRect().right - right)} px over)`);
+}))()"""
+
+
+@pytest.fixture(scope="module")
+def real_reports(tmp_path_factory):
+    """The real notebooks on a copy of the shipped data (a copy: the run keeps no snapshot of it), en and es."""
+    import shutil
+
+    from analysis import config
+
+    data = tmp_path_factory.mktemp("shipped") / "program"
+    shutil.copytree(config.PROGRAM_DIR, data, ignore=shutil.ignore_patterns(".*"))
+    opts = RunOptions(
+        resolve_meeting(load_meetings(), "2007"),
+        langs=("en", "es"),
+        formats=("html",),
+        jobs=2,
+        out_dir=tmp_path_factory.mktemp("phone"),
+        data_path=data,
+        implementers=("IACHR",),
+        progress=False,
+        log=lambda line: None,
+    )
+    result = run_meeting(opts)
+    assert result.ok, [e["error"] for e in result.entries if e["error"]]
+    return result.meeting_dir
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@needs_chromium
+def test_charts_fit_a_390_px_phone(real_reports):
+    """Nothing a chart writes (title, legend, labels, the as-of note) is cut at the right of a phone screen."""
+    from playwright.sync_api import sync_playwright
+
+    cut, seen = {}, 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            for lang in ("en", "es"):
+                for name in ("iachr", "program-overview", "absentee-voting"):
+                    page.goto((real_reports / lang / f"{name}.html").as_uri(), wait_until="load")
+                    drawn = (
+                        "[...document.querySelectorAll('div.oas-chart')].every(d => d.querySelector('svg.main-svg'))"
+                    )
+                    page.wait_for_function(drawn)
+                    seen += page.evaluate("document.querySelectorAll('figure.oas-figure svg text').length")
+                    found = page.evaluate(CUT_TEXT)
+                    if found:
+                        cut[f"{lang}/{name}"] = found[:5]
+                    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        finally:
+            browser.close()
+    assert seen > 0 and cut == {}

@@ -60,7 +60,7 @@ from analysis.report.sections.program import (
     reporting_section,
     silent_implementers,
 )
-from analysis.report.sections.voting import absentee_section, voting_abroad
+from analysis.report.sections.voting import absentee_section, voting_abroad, voting_indicators
 
 __all__ = [
     "Report",
@@ -105,4 +105,5 @@ __all__ = [
     "title_section",
     "undated",
     "voting_abroad",
+    "voting_indicators",
 ]

@@ -11,6 +11,7 @@ text the secretariat wrote in the report's language (``description_es``,
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ import pandas as pd
 from analysis import config, i18n
 from analysis.common.dates import as_date
 from analysis.dataset.loading import Dataset, load_dataset
+from analysis.dataset.schema import TABLE_ORDER
 from analysis.errors import AnalysisError
 from analysis.report.tables import Html, heading
 
@@ -233,11 +235,62 @@ def period_labels(rep: Report, frame: pd.DataFrame) -> list[str]:
 
 
 #: Rows a report table shows at most; a longer one is cut, with a pointer to the Excel export.
-MAX_TABLE_ROWS = 200
+MAX_TABLE_ROWS = 100
+#: Rows of a ranked table (implementers by count) before the rest are summed as "Others".
+MAX_RANKED_ROWS = 25
+#: Charts one section draws at most (the indicators with the most figures).
+MAX_CHARTS = 6
+#: Bars one chart draws at most; the rest are summed as "Others" where the values add up.
+MAX_BARS = 15
 
 
-def capped(rep: Report, frame: pd.DataFrame, limit: int = MAX_TABLE_ROWS) -> tuple[pd.DataFrame, str]:
-    """The first ``limit`` rows of ``frame`` and the sentence saying where the rest is ("" when nothing is cut)."""
+#: Characters of a description a table cell shows; a longer one ends in "…" (a row taller than a page
+#: cannot break in print and left most of the page before it blank).
+MAX_CELL_CHARS = 600
+
+
+def shortened(rep: Report, texts: list[str], sheet: str, limit: int = MAX_CELL_CHARS) -> tuple[list[str], str]:
+    """``texts`` cut at a word to at most ``limit`` characters with "…", and the sentence saying where the full
+    text is ("" when none was cut)."""
+    out = [t if len(t) <= limit else textwrap.shorten(t, limit, placeholder=" …") for t in texts]
+    if all(len(t) <= limit for t in texts):
+        return out, ""
+    return out, rep.t("text.shortened", chars=limit, sheet=sheet_name(rep, sheet))
+
+
+def sheet_name(rep: Report, key: str) -> str:
+    """The Excel export's sheet holding a table's full list: a data table keeps its name
+    (``observations``), a computed sheet has a name in the report's language ("Milestone status")."""
+    return key if key in TABLE_ORDER else rep.t(f"excel.sheet.{key}")
+
+
+def capped(
+    rep: Report, frame: pd.DataFrame, limit: int = MAX_TABLE_ROWS, sheet: str = "observations"
+) -> tuple[pd.DataFrame, str]:
+    """The first ``limit`` rows of ``frame`` and the sentence saying which export sheet has them all ("" when nothing is cut)."""
     if len(frame) <= limit:
         return frame, ""
-    return frame.head(limit), rep.t("text.capped", shown=limit, total=len(frame))
+    return frame.head(limit), rep.t("text.capped", shown=limit, total=len(frame), sheet=sheet_name(rep, sheet))
+
+
+def ranked(
+    rep: Report,
+    frame: pd.DataFrame,
+    by: list[str],
+    label_col: str,
+    limit: int = MAX_RANKED_ROWS,
+    sheet: str = "summary",
+) -> tuple[pd.DataFrame, str]:
+    """``frame`` (one row per implementer) cut to the ``limit`` rows with the largest sum of ``by``, in their
+    original order, plus one "Others (n)" row summing every count column of the rest; and the sentence saying so."""
+    if len(frame) <= limit:
+        return frame, ""
+    total = frame[by].sum(axis=1)
+    keep = total.sort_values(ascending=False, kind="stable").index[:limit]
+    top, rest = frame.loc[frame.index.isin(keep)], frame.loc[~frame.index.isin(keep)]
+    counts = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and c != label_col]
+    others = {c: "" for c in frame.columns} | {c: int(rest[c].sum()) for c in counts}
+    others[label_col] = rep.t("label.others", count=len(rest))
+    out = pd.concat([top, pd.DataFrame([others])], ignore_index=True)
+    note = rep.t("text.capped_top", shown=limit, total=len(frame), sheet=sheet_name(rep, sheet))
+    return out, note

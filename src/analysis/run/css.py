@@ -41,6 +41,11 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .jp-OutputArea-output pre, pre { white-space: pre-wrap; }
 .oas-chart { margin: .8rem 0; max-width: 100%; }
 .oas-chart .plotly-graph-div { max-width: 100%; }
+/* A chart takes the column's full width (a browser's default figure margin of 40 px a side cut titles,
+   legends and labels at the right on a 390-px phone); its caption reads as a note under it. */
+figure.oas-figure { margin: .8rem 0; max-width: 100%; overflow: hidden; }
+figure.oas-figure figcaption { font-size: .85rem; color: var(--muted); }
+@media screen and (max-width: 480px) { body { padding: .6rem .7rem 1.5rem; } }
 ul.oas-reports { list-style: none; padding: 0; }
 ul.oas-reports li { padding: .5rem 0; border-bottom: 1px solid var(--rule); }
 ul.oas-reports .counts { display: block; color: var(--muted); font-size: .88rem; }

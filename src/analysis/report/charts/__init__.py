@@ -14,6 +14,7 @@ HTML with an accessible ``<figure>``, plotly's mimetype in JupyterLab),
 from analysis.report.charts.bars import (
     ACTION_COLORS,
     MANDATE_COLORS,
+    OTHERS_SCALE,
     bar_chart,
     coverage_chart,
     mandate_status_chart,
@@ -32,7 +33,15 @@ from analysis.report.charts.display import (
     show,
     show_html,
 )
-from analysis.report.charts.timeline import MILESTONE_COLORS, short_label, shown_status, status_name, timeline_chart
+from analysis.report.charts.timeline import (
+    MILESTONE_COLORS,
+    date_span,
+    order_milestones,
+    short_label,
+    shown_status,
+    status_name,
+    timeline_chart,
+)
 
 __all__ = [
     "ACTION_COLORS",
@@ -42,14 +51,17 @@ __all__ = [
     "CHART_MARKER",
     "MANDATE_COLORS",
     "MILESTONE_COLORS",
+    "OTHERS_SCALE",
     "PART_METADATA",
     "PLOTLY_MIME",
     "bar_chart",
     "chart_html",
     "coverage_chart",
+    "date_span",
     "describe",
     "esc",
     "mandate_status_chart",
+    "order_milestones",
     "reporting_chart",
     "short_label",
     "show",

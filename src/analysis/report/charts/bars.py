@@ -8,6 +8,7 @@ never goes into a ``hovertemplate`` format string: hover text travels in
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -48,13 +49,16 @@ def bar_chart(
     color: str = "#1565c0",
     height: int | None = None,
     missing: str | None = None,
+    limit: int | None = None,
+    others: Callable[[int], str] | None = None,
 ) -> go.Figure:
     """Bars with one value label each; a missing value gets no bar and one note ("not reported", or ``missing``).
 
-    Horizontal when a category label is long (it is read, not rotated).
-    ``categories`` and ``hover`` are data: they are escaped here. ``y_title``
-    names the value axis, ``x_title`` the categories.
+    Horizontal when a category label is long. ``categories`` and ``hover`` are data: escaped here.
+    ``y_title`` names the value axis, ``x_title`` the categories. Over ``limit`` bars: see :func:`largest`.
     """
+    hover = list(hover) if hover is not None else None
+    categories, values, hover, aside = largest(list(categories), list(values), hover, limit, others)
     horizontal = any(len(str(c)) > LONG_LABEL for c in categories) or len(list(categories)) > 8
     cats = [_two_lines(c) if horizontal else esc(c) for c in categories]
     vals = [None if v is None or pd.isna(v) else float(v) for v in values]
@@ -72,14 +76,7 @@ def bar_chart(
         **({"y": cats, "x": vals, "orientation": "h"} if horizontal else {"x": cats, "y": vals}),
     )
     fig = go.Figure(bar)
-    # One note per missing value, set once (never a shape or annotation per item in a loop).
-    notes = [
-        {"x": 0, "y": c, "xanchor": "left", "text": gap, "showarrow": False, "font": {"color": "#595959"}}
-        if horizontal
-        else {"x": c, "y": 0, "yanchor": "bottom", "text": gap, "showarrow": False, "font": {"color": "#595959"}}
-        for c, v in zip(cats, vals)
-        if v is None
-    ]
+    notes = _missing_notes(cats, vals, gap, horizontal)
     top = max([v for v in vals if v is not None], default=1.0) or 1.0
     if horizontal:
         layout(fig, title, y_title, x_title, height or max(220, 130 + ROW_HEIGHT * len(cats)), lang)
@@ -91,7 +88,50 @@ def bar_chart(
     value_axis(range=[0, top * 1.25], rangemode="tozero", **({"tickformat": ".0%"} if percent else {}))
     fig.update_layout(annotations=notes)
     pairs = [f"{c}: {s or gap}" for c, s in zip(categories, shown)]
+    if aside is not None:  # too tall to draw beside the others: named, with its sum, in the caption
+        pairs.append(i18n.t("chart.others_aside", lang, others=aside[0], value=_value_text(aside[1], lang, percent)))
     return describe(fig, f"{title}. " + "; ".join(pairs) + ".")
+
+
+def _missing_notes(cats: list, vals: list, gap: str, horizontal: bool) -> list[dict]:
+    """One note per missing value, set once (never a shape or annotation per item in a loop)."""
+    font = {"color": "#595959"}
+    return [
+        {"x": 0, "y": c, "xanchor": "left", "text": gap, "showarrow": False, "font": font}
+        if horizontal
+        else {"x": c, "y": 0, "yanchor": "bottom", "text": gap, "showarrow": False, "font": font}
+        for c, v in zip(cats, vals)
+        if v is None
+    ]
+
+
+#: An "Others" bar taller than this many times the largest shown bar would flatten the chart: it is
+#: named in the caption instead.
+OTHERS_SCALE = 2.0
+
+
+def largest(categories: list, values: list, hover: list | None, limit: int | None, others: Callable[[int], str] | None):
+    """The ``limit`` categories with the largest values, largest first, plus one bar summing the rest
+    (labelled ``others(count)``) if given; returns the categories, values, hover texts and the
+    (label, sum) of an "Others" too tall to draw (None when drawn or not asked for).
+
+    O(n log n): one sort. Unchanged when there are ``limit`` categories or fewer.
+    """
+    if not limit or len(values) <= limit:
+        return categories, values, hover, None
+    known = [None if v is None or pd.isna(v) else float(v) for v in values]
+    order = sorted(range(len(known)), key=lambda i: (known[i] is None, -(known[i] or 0.0)))
+    top, rest = order[:limit], order[limit:]
+    cats, vals = [categories[i] for i in top], [values[i] for i in top]
+    hov = [hover[i] for i in top] if hover is not None else None
+    summed = [known[i] for i in rest if known[i] is not None]
+    if others is None or not summed:
+        return cats, vals, hov, None
+    label, total = others(len(summed)), sum(summed)
+    if total > OTHERS_SCALE * max((v for v in known if v is not None), default=0.0):
+        return cats, vals, hov, (label, total)
+    hov = [*hov, label] if hov is not None else None
+    return [*cats, label], [*vals, total], hov, None
 
 
 def _stacked(
@@ -104,6 +144,7 @@ def _stacked(
     x_title: str,
     lang: str,
     hover_col: str | None,
+    aside: str = "",
 ) -> go.Figure:
     """Horizontal stacked bars; the legend (above) lists the series in stacking order, left to right."""
     fig = go.Figure()
@@ -126,10 +167,10 @@ def _stacked(
     fig.update_yaxes(autorange="reversed", type="category", automargin=True)
     totals = rows[list(series)].sum()
     summary = "; ".join(f"{labels[c]}: {i18n.fmt_number(totals[c], lang)}" for c in series)
-    return describe(fig, f"{title}. {i18n.t('label.total', lang)}: {summary}.")
+    return describe(fig, f"{title}. {i18n.t('label.total', lang)}: {summary}." + (f" {aside}." if aside else ""))
 
 
-def coverage_chart(matrix: pd.DataFrame, lang: str = "en") -> go.Figure:
+def coverage_chart(matrix: pd.DataFrame, lang: str = "en", aside: str = "") -> go.Figure:
     """Stacked bars of mandates by status per implementer.
 
     ``matrix`` has ``implementer_id``, optional ``name``, and one count column
@@ -145,10 +186,11 @@ def coverage_chart(matrix: pd.DataFrame, lang: str = "en") -> go.Figure:
         x_title=i18n.t("chart.coverage.x", lang),
         lang=lang,
         hover_col="name" if "name" in matrix else None,
+        aside=aside,
     )
 
 
-def reporting_chart(counts: pd.DataFrame, lang: str = "en") -> go.Figure:
+def reporting_chart(counts: pd.DataFrame, lang: str = "en", aside: str = "") -> go.Figure:
     """Stacked bars of actions carried out and planned per implementer."""
     labels = {
         "actions_carried_out": i18n.t("label.actions_carried_out", lang),
@@ -163,6 +205,7 @@ def reporting_chart(counts: pd.DataFrame, lang: str = "en") -> go.Figure:
         x_title=i18n.t("chart.reporting.x", lang),
         lang=lang,
         hover_col="name" if "name" in counts else ("name_en" if "name_en" in counts else None),
+        aside=aside,
     )
 
 

@@ -86,13 +86,15 @@ def legend_rows(names: list[str]) -> int:
     """How many rows a horizontal legend takes on a phone (about 7 px a character plus 40 px a symbol)."""
     if not names:
         return 0
-    rows, used = 1, 0
+    rows, used, tall = 1, 0, 1  # tall: lines of the tallest item in the current row (a name may hold "<br>")
     for name in names:
-        w = 40 + 7 * len(name)
+        lines = name.split("<br>")
+        w = 40 + 7 * max(len(line) for line in lines)
         if used and used + w > PHONE_LEGEND_PX:
-            rows, used = rows + 1, 0
+            rows, used, tall = rows + tall, 0, 1
         used += w
-    return rows
+        tall = max(tall, len(lines))
+    return rows + tall - 1
 
 
 def describe(fig: go.Figure, summary: str) -> go.Figure:

@@ -37,6 +37,7 @@ EXACT_PRECISIONS = ("day", "days")
 OPEN_SPAN_DAYS = 120  # how far back a "by X" whisker reaches
 LABEL_WIDTH = 30  # characters of a row label line (two lines at most: the id, then the short text)
 HOVER_WIDTH = 48  # characters per hover line
+LEGEND_WIDTH = 30  # characters of a legend line (a 390-px phone has about 330 px for one item)
 
 
 def short_label(text: str, width: int = LABEL_WIDTH) -> str:
@@ -125,7 +126,8 @@ def _draw(r, i: int, color: str, hi: dt.date, shapes: list, notes: list) -> tupl
     return end, True
 
 
-def _order(milestones: pd.DataFrame) -> pd.DataFrame:
+def order_milestones(milestones: pd.DataFrame) -> pd.DataFrame:
+    """The drawable milestones in the timeline's row order: by implementer, then first date, then id."""
     rows = milestones[milestones["start"].notna() | milestones["end"].notna()].copy()
     if "implementer_id" not in rows:
         rows["implementer_id"] = ""
@@ -133,10 +135,15 @@ def _order(milestones: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values(["implementer_id", "_first", "milestone_id"]).reset_index(drop=True)
 
 
-def _bounds(rows: pd.DataFrame, as_of_d) -> tuple[pd.Timestamp, pd.Timestamp, bool]:
+def date_span(rows: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The earliest and latest date of the rows (start or end)."""
+    dates = pd.concat([pd.to_datetime(rows["start"]), pd.to_datetime(rows["end"])]).dropna()
+    return dates.min(), dates.max()
+
+
+def _bounds(rows: pd.DataFrame, as_of_d, span=None) -> tuple[pd.Timestamp, pd.Timestamp, bool]:
     """The data's date range (plus the as-of date when it is near), and whether the as-of date is far."""
-    dates = [*pd.to_datetime(rows["start"]).dropna(), *pd.to_datetime(rows["end"]).dropna()]
-    lo, hi = min(dates), max(dates)
+    lo, hi = span if span is not None else date_span(rows)
     if as_of_d is None:
         return lo, hi, False
     day = pd.Timestamp(as_of_d)
@@ -169,10 +176,13 @@ def _as_of(fig_shapes: list, notes: list, as_of_d, far: bool, lo, hi, lang: str)
                 "yref": "paper",
                 "yanchor": "top",
                 "xanchor": "right" if left else "left",
-                "xshift": -3 if left else 3,
+                "xshift": -2 if left else 2,
+                # Written along the line: on a phone the plot is narrow and a level label ran off the right edge.
+                "textangle": -90,
                 "showarrow": False,
                 "text": label,
-                "bgcolor": "rgba(255,255,255,0.85)",
+                "font": {"size": 10},
+                "bgcolor": "rgba(255,255,255,0.5)",  # the markers under it stay visible
                 "name": "as_of_label",
             }
         )
@@ -195,7 +205,12 @@ def _as_of(fig_shapes: list, notes: list, as_of_d, far: bool, lo, hi, lang: str)
 
 
 def timeline_chart(
-    milestones: pd.DataFrame, lang: str = "en", as_of=None, title: str | None = None, names: dict | None = None
+    milestones: pd.DataFrame,
+    lang: str = "en",
+    as_of=None,
+    title: str | None = None,
+    names: dict | None = None,
+    span: tuple | None = None,
 ) -> go.Figure:
     """A timeline of milestones that does not invent precision (see the module docstring).
 
@@ -205,13 +220,14 @@ def timeline_chart(
     is doubted is drawn dashed in grey, "date disputed", never as late). Rows
     are grouped by implementer and labelled with the milestone id over a short
     description (two lines, distinct).
-    Milestones with neither bound are not drawn (list them).
+    Milestones with neither bound are not drawn (list them). ``span`` (first and
+    last date) gives several parts of one timeline the same date axis.
     """
-    rows = _order(milestones)
+    rows = order_milestones(milestones)
     disputed = rows["disputed"] if "disputed" in rows else pd.Series(False, index=rows.index)
     rows["status"] = [shown_status(str(st), d) for st, d in zip(rows["status"], disputed)]
     as_of_d = as_date(as_of) if as_of is not None else None
-    lo, hi, far = _bounds(rows, as_of_d)
+    lo, hi, far = _bounds(rows, as_of_d, span)
     shapes, notes = [], []
     labels = rows["label"] if "label" in rows else rows["description"]
     points = _points(rows, labels, hi.date(), shapes, notes, lang, names or {})
@@ -244,7 +260,7 @@ def timeline_chart(
     fig.update_layout(hoverlabel={"align": "left"}, margin={"b": 50})
     counts = rows["status"].value_counts()
     summary = "; ".join(f"{status_name(s, lang)}: {int(counts[s])}" for s in present)
-    return describe(fig, f"{i18n.t('chart.timeline.title', lang)}: {len(rows)}. {summary}.")
+    return describe(fig, f"{title or i18n.t('chart.timeline.title', lang)}: {len(rows)}. {summary}.")
 
 
 def _points(rows: pd.DataFrame, labels, hi: dt.date, shapes: list, notes: list, lang: str, names: dict) -> dict:
@@ -298,7 +314,8 @@ def _legend(fig: go.Figure, rows: pd.DataFrame, lang: str) -> list[str]:
                 x=[None],
                 y=[None],
                 mode="markers",
-                name=esc(status_name(s, lang)),
+                # A long name on two lines: one legend item wider than a phone was cut at the right.
+                name="<br>".join(esc(line) for line in textwrap.wrap(status_name(s, lang), LEGEND_WIDTH)),
                 marker={
                     "size": 12,
                     "symbol": "square-open" if s == DISPUTED else "square",

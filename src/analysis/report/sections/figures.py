@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from analysis import i18n
 from analysis.dataset.loading import Dataset
 from analysis.measures import derived_indicators
 from analysis.report import charts
-from analysis.report.context import Report, capped, implementer_name, localized, per_dataset
+from analysis.report.context import (
+    MAX_BARS,
+    MAX_CHARTS,
+    Report,
+    capped,
+    implementer_name,
+    localized,
+    per_dataset,
+    sheet_name,
+)
 from analysis.report.sections.implementer import empty
 from analysis.report.sections.notes import note_cells, notes_under
 from analysis.report.tables import Html, drop_blank_columns, html_table, join, paragraph
 
 # Units that count things (not ordinal numbers of reports): only these are key indicators.
 NOT_KEY_UNITS = ("ordinal",)
+# Units whose values do not add up across bars (a share; member states counted per event): no "Others" bar.
+NOT_ADDITIVE_UNITS = ("ratio", "ordinal", "member states", "countries")
 MIN_CHARTED = 2  # an indicator is charted when it has values for at least this many categories
 
 
@@ -91,6 +104,7 @@ def derived_table(rep: Report, obs: pd.DataFrame) -> Html | None:
     d = derived_indicators(rep.ds.indicators, obs)
     if d.empty:
         return None
+    d, cut = capped(rep, d, sheet="derived_indicators")
     table = pd.DataFrame(
         {
             "indicator": [indicator_name(rep.ds, i, rep.lang) for i in d["indicator_id"]],
@@ -99,7 +113,8 @@ def derived_table(rep: Report, obs: pd.DataFrame) -> Html | None:
             "value": [fmt_value(rep.ds, i, v, rep.lang) for i, v in zip(d["indicator_id"], d["value"])],
         }
     )
-    return html_table(table, rep.lang, {k: rep.t(f"label.{k}") for k in table.columns})
+    shown = html_table(table, rep.lang, {k: rep.t(f"label.{k}") for k in table.columns})
+    return join([paragraph(cut, "oas-note"), shown]) if cut else shown
 
 
 def figures(rep: Report, obs: pd.DataFrame) -> list[Html]:
@@ -112,10 +127,10 @@ def figures(rep: Report, obs: pd.DataFrame) -> list[Html]:
     return parts
 
 
-def _distinct(group: pd.DataFrame) -> pd.DataFrame:
-    """The rows of one indicator, each figure once: rows saying the same thing (who, where, when, value) are one bar."""
-    key = group[["implementer_id", "country", "election", "period_text", "value"]].fillna("").astype(str)
-    return group[~key.duplicated()]
+def _distinct(obs: pd.DataFrame) -> pd.DataFrame:
+    """Each figure once: rows saying the same thing (indicator, who, where, when, value) are one bar."""
+    key = obs[["indicator_id", "implementer_id", "country", "election", "period_text", "value"]].fillna("").astype(str)
+    return obs[~key.duplicated()]
 
 
 def _category(rep: Report, group: pd.DataFrame) -> list[str]:
@@ -123,7 +138,7 @@ def _category(rep: Report, group: pd.DataFrame) -> list[str]:
 
     Where that name repeats (several figures of one implementer), the election or
     period tells the bars apart; when every bar has the same name, the name is
-    left out (the chart is about that one implementer or country).
+    left out (the chart is about that one implementer or country). Linear: counts, not scans.
     """
     names = [
         country_name(rep.ds, c, rep.lang) if c else implementer_name(rep.ds, i, rep.lang)
@@ -135,18 +150,41 @@ def _category(rep: Report, group: pd.DataFrame) -> list[str]:
         return names
     if len(set(names)) == 1 and len(set(when)) == len(when) and all(when):
         return when
-    out = [f"{n} — {w}" if names.count(n) > 1 and w else n for n, w in zip(names, when)]
-    return [f"{c} ({o})" if out.count(c) > 1 else c for c, o in zip(out, group["observation_id"])]
+    name_count = Counter(names)
+    out = [f"{n} — {w}" if name_count[n] > 1 and w else n for n, w in zip(names, when)]
+    out_count = Counter(out)
+    return [f"{c} ({o})" if out_count[c] > 1 else c for c, o in zip(out, group["observation_id"])]
+
+
+def chosen_indicators(rep: Report, obs: pd.DataFrame) -> tuple[pd.DataFrame, list[str], int]:
+    """The distinct figures, the indicators to chart (at most :data:`MAX_CHARTS`, those with the most
+    figures, in the data's order) and how many could be charted: countable, with figures for several
+    implementers, countries or dates."""
+    distinct = _distinct(obs)
+    sizes = distinct.groupby("indicator_id", sort=False).size()
+    units = pd.Series([unit(rep.ds, i) for i in sizes.index], index=sizes.index)
+    eligible = sizes[(sizes >= MIN_CHARTED) & ~units.isin(NOT_KEY_UNITS)]
+    top = set(eligible.sort_values(ascending=False, kind="stable").index[:MAX_CHARTS])
+    return distinct, [i for i in eligible.index if i in top], len(eligible)
 
 
 def indicator_charts(rep: Report, obs: pd.DataFrame) -> list[Html]:
-    """One chart per countable indicator with distinct figures for several implementers, countries or dates."""
+    """One chart per countable indicator with distinct figures for several implementers, countries or dates.
+
+    At scale, the :data:`MAX_CHARTS` indicators with the most figures, each with its
+    :data:`MAX_BARS` largest values (the rest summed as "Others" where they add up),
+    after a sentence saying so.
+    """
+    distinct, chosen, eligible = chosen_indicators(rep, obs)
+    mine = distinct[distinct["indicator_id"].isin(chosen)]
+    groups = dict(tuple(mine.groupby("indicator_id", sort=False)))
     out = []
-    for ind, group in obs.groupby("indicator_id", sort=False):
-        group = _distinct(group)
-        if len(group) < MIN_CHARTED or unit(rep.ds, ind) in NOT_KEY_UNITS:
-            continue
+    cut = False
+    for ind in chosen:
+        group = groups[ind]
+        cut = cut or len(group) > MAX_BARS
         cats = _category(rep, group)
+        additive = unit(rep.ds, ind) not in NOT_ADDITIVE_UNITS
         fig = charts.bar_chart(
             cats,
             group["value"].tolist(),
@@ -155,9 +193,22 @@ def indicator_charts(rep: Report, obs: pd.DataFrame) -> list[Html]:
             lang=rep.lang,
             percent=unit(rep.ds, ind) == "ratio",
             hover=cats,
+            limit=MAX_BARS,
+            others=others_label(rep) if additive else None,
         )
         out.append(charts.chart_html(fig))
+    sheet = sheet_name(rep, "observations")
+    if len(chosen) < eligible:
+        note = rep.t("text.charts_capped", shown=len(chosen), total=eligible, bars=MAX_BARS, sheet=sheet)
+        out.insert(0, paragraph(note, "oas-note"))
+    elif cut:
+        out.insert(0, paragraph(rep.t("text.bars_capped", bars=MAX_BARS, sheet=sheet), "oas-note"))
     return out
+
+
+def others_label(rep: Report):
+    """The label of the bar that sums the values a chart leaves out: "Others (12)"."""
+    return lambda count: rep.t("label.others", count=count)
 
 
 def indicators_section(rep: Report) -> Html:

@@ -8,7 +8,7 @@ from analysis import i18n
 from analysis.dataset.loading import Dataset
 from analysis.measures import action_flags, implementer_counts, mandate_status
 from analysis.report import charts
-from analysis.report.context import Report, capped, period_labels
+from analysis.report.context import Report, capped, period_labels, shortened
 from analysis.report.sections.front import share_text
 from analysis.report.sections.notes import note_cells, notes_under
 from analysis.report.tables import Html, drop_blank_columns, html_table, join, key_figures, paragraph
@@ -43,7 +43,8 @@ def implementer_mandates(ds: Dataset, implementer: str) -> pd.DataFrame:
 def implementer_actions(ds: Dataset, implementer: str, kind: str) -> pd.DataFrame:
     """The implementer's actions of one kind (carried_out / planned), with the mandates they serve."""
     a = ds.actions[(ds.actions["implementer_id"] == implementer) & (ds.actions["kind"] == kind)].copy()
-    served = ds.action_mandates.groupby("action_id")["mandate_id"].agg(lambda s: ", ".join(sorted(s)))
+    links = ds.action_mandates[ds.action_mandates["action_id"].isin(a["action_id"])]  # this slice only
+    served = links.groupby("action_id")["mandate_id"].agg(lambda s: ", ".join(sorted(s)))
     a["mandates"] = a["action_id"].map(served).fillna("")
     return a.reset_index(drop=True)
 
@@ -142,12 +143,15 @@ def actions_section(rep: Report, kind: str) -> Html:
         return join([*parts, empty(rep, "text.no_actions")])
     if cut:
         parts.append(paragraph(cut, "oas-note"))
+    descriptions, shortened_note = shortened(rep, rep.text(a, "description"), "actions")
+    if shortened_note:
+        parts.append(paragraph(shortened_note, "oas-note"))
     flags = action_flags(a, rep.as_of)
     past_due = [rep.t("label.past_due") if f else "" for f in flags["planned_past_due"]]
     table = pd.DataFrame(
         {
             "action": a["action_id"],
-            "description": rep.text(a, "description"),
+            "description": descriptions,
             "period": _when(rep, a),
             "lifecycle": [
                 join([i18n.label("lifecycle", s, rep.lang), " ", p]) if p else i18n.label("lifecycle", s, rep.lang)

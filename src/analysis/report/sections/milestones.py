@@ -8,12 +8,16 @@ from analysis import i18n
 from analysis.dataset.loading import Dataset
 from analysis.measures import milestone_status
 from analysis.report import charts
-from analysis.report.context import Report, capped, period_labels
+from analysis.report.context import Report, capped, period_labels, sheet_name, shortened
 from analysis.report.sections.implementer import empty
 from analysis.report.sections.notes import note_cells, notes_under
 from analysis.report.tables import Html, bullets, drop_blank_columns, html_table, join, paragraph
 
 LATE_ORDER = {"missed": 0, "past_unreported": 1, "in_progress": 2}
+MAX_DRAWN = 40  # milestones a timeline draws at most (the shipped program has 31 dated ones: all drawn)
+ROWS_PER_CHART = 10  # rows of one timeline part (420 px at most): two parts share an A4 page
+# Which milestones a capped timeline draws first.
+DRAW_PRIORITY = {"missed": 0, "past_unreported": 1, "in_progress": 2, "not_yet_due": 3, "met": 4, "undetermined": 5}
 
 
 def implementer_milestones(ds: Dataset, implementer: str | None, as_of) -> pd.DataFrame:
@@ -44,10 +48,11 @@ def status_text(rep: Report, status: str, disputed: bool) -> str:
 
 def milestone_table(rep: Report, m: pd.DataFrame) -> Html:
     disputed = m["disputed"] if "disputed" in m else pd.Series([False] * len(m))
+    descriptions, cut = shortened(rep, rep.text(m, "description"), "milestones")
     table = pd.DataFrame(
         {
             "milestone": m["milestone_id"],
-            "description": rep.text(m, "description"),
+            "description": descriptions,
             "period": period_labels(rep, m),
             "status": [status_text(rep, s, bool(d)) for s, d in zip(m["status"], disputed)],
             "note": note_cells(rep, m["milestone_id"]),
@@ -60,32 +65,79 @@ def milestone_table(rep: Report, m: pd.DataFrame) -> Html:
     widths = {"milestone": 11, "description": 40, "period": 15, "status": 13, "note": 8, "source": 6}
     return join(
         [
+            *([paragraph(cut, "oas-note")] if cut else []),
             html_table(table, rep.lang, labels, widths={c: widths[c] for c in table.columns}),
             notes_under(rep, m["milestone_id"]),
         ]
     )
 
 
+def drawn_milestones(m: pd.DataFrame, as_of, limit: int = MAX_DRAWN) -> pd.DataFrame:
+    """The dated milestones a timeline draws: all up to ``limit``; beyond, late and in-progress ones first,
+    then those nearest ``as_of`` (one sort, O(n log n))."""
+    dated = m[m["start"].notna() | m["end"].notna()]
+    if len(dated) <= limit:
+        return dated.copy()
+    first = pd.to_datetime(dated["start"]).fillna(pd.to_datetime(dated["end"]))
+    rank = pd.DataFrame(
+        {
+            "priority": dated["status"].astype(str).map(DRAW_PRIORITY).fillna(len(DRAW_PRIORITY)).to_numpy(),
+            "distance": (first - pd.Timestamp(as_of)).abs().to_numpy(),
+        },
+        index=dated.index,
+    )
+    keep = rank.sort_values(["priority", "distance"], kind="stable").index[:limit]
+    return dated[dated.index.isin(keep)].copy()
+
+
+def timeline_charts(rep: Report, drawn: pd.DataFrame) -> list[Html]:
+    """The timeline in parts of at most :data:`ROWS_PER_CHART` rows on one date axis, so each part shares a
+    printed page with the text around it (one chart of 31 rows left most of a page blank)."""
+    drawn["label"] = rep.text(drawn, "description")
+    rows = charts.order_milestones(drawn)
+    parts = -(-len(rows) // ROWS_PER_CHART)
+    size = -(-len(rows) // parts)
+    span = charts.date_span(rows)
+    title = rep.t("chart.timeline.title")
+    out = []
+    for k in range(parts):
+        chunk = rows.iloc[k * size : (k + 1) * size]
+        named = f"{title} ({k + 1}/{parts})" if parts > 1 else title
+        fig = charts.timeline_chart(chunk, rep.lang, rep.as_of, title=named, names=_names(rep), span=span)
+        out.append(charts.chart_html(fig))
+    return out
+
+
 def timeline_section(rep: Report, implementer: str | None = "__report__") -> Html:
-    """The timeline of milestones (uncertain dates drawn with whiskers), the full list, and the undated ones."""
+    """The timeline of milestones (uncertain dates drawn with whiskers), the list, and the undated ones.
+
+    At scale the chart draws at most :data:`MAX_DRAWN` milestones and the table lists
+    at most :data:`analysis.report.context.MAX_TABLE_ROWS`, each saying where the rest are.
+    """
     who = rep.implementer if implementer == "__report__" else implementer
     m = implementer_milestones(rep.ds, who, rep.as_of)
     parts = [rep.heading(rep.t("heading.timeline"), 2, id="timeline")]
     if m.empty:
         return join([*parts, empty(rep, "text.no_milestones")])
-    drawable = m[m["start"].notna() | m["end"].notna()].copy()
-    if not drawable.empty:
-        drawable["label"] = rep.text(drawable, "description")
-        fig = charts.timeline_chart(drawable, rep.lang, rep.as_of, names=_names(rep))
-        parts += [paragraph(rep.t("text.timeline_legend"), "oas-note"), charts.chart_html(fig)]
-    shown, cut = capped(rep, m)
+    dated = int((m["start"].notna() | m["end"].notna()).sum())
+    if dated:
+        drawn = drawn_milestones(m, rep.as_of)
+        parts.append(paragraph(rep.t("text.timeline_legend"), "oas-note"))
+        if len(drawn) < dated:
+            sheet = sheet_name(rep, "milestone_status")
+            parts.append(
+                paragraph(rep.t("text.timeline_capped", shown=len(drawn), total=dated, sheet=sheet), "oas-note")
+            )
+        parts += timeline_charts(rep, drawn)
+    shown, cut = capped(rep, m, sheet="milestone_status")
     parts += [paragraph(cut, "oas-note")] if cut else []
     parts.append(milestone_table(rep, shown))
-    u = undated(m)
+    u, u_cut = capped(rep, undated(m), sheet="milestone_status")
     if not u.empty:
         parts += [
             rep.heading(rep.t("heading.undated"), 3, id="undated"),
             paragraph(rep.t("text.undated_note")),
+            *([paragraph(u_cut, "oas-note")] if u_cut else []),
             bullets(
                 join([i, " — ", d, f" ({p}) " if p else " ", rep.ref(s, e)])
                 for i, d, p, s, e in zip(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
 
 from analysis import i18n
 from analysis.dataset.loading import Dataset
-from analysis.report.context import Report
+from analysis.report.context import Report, capped, localized, per_dataset
 from analysis.report.tables import Html, anchor, bullets, escape, html_table, join, paragraph
 
 
@@ -17,18 +18,23 @@ def _ids_in(rows: str) -> list[str]:
 
 
 def notes_by_row(ds: Dataset, lang: str) -> dict[str, list[tuple[str, str]]]:
-    """Row id -> [(issue id, description in ``lang``)] for every data-quality note naming that row."""
-    dq = ds.data_quality
-    if dq.empty:
-        return {}
-    from analysis.report.context import localized
+    """Row id -> [(issue id, description in ``lang``)] for every data-quality note naming that row.
 
-    texts = localized(dq, "description", lang)
-    out: dict[str, list[tuple[str, str]]] = {}
-    for issue, rows, text in zip(dq["issue_id"], dq["rows"], texts):
-        for row_id in _ids_in(rows):
-            out.setdefault(row_id, []).append((str(issue), text))
-    return out
+    Built once per dataset and language (every table of a report asks it).
+    """
+
+    def build():
+        dq = ds.data_quality
+        if dq.empty:
+            return {}
+        texts = localized(dq, "description", lang)
+        out: dict[str, list[tuple[str, str]]] = {}
+        for issue, rows, text in zip(dq["issue_id"], dq["rows"], texts):
+            for row_id in _ids_in(rows):
+                out.setdefault(row_id, []).append((str(issue), text))
+        return out
+
+    return per_dataset(ds, ("notes_by_row", lang), build)
 
 
 def note_cells(rep: Report, row_ids: Iterable[str]) -> list[Html | str]:
@@ -64,13 +70,10 @@ def quality_notes(ds: Dataset, implementer: str | None) -> pd.DataFrame:
     if implementer is None:
         return dq.reset_index(drop=True)
 
-    def touches(r) -> bool:
-        if r.implementer_id == implementer:
-            return True
-        return any(i == implementer or i.startswith(implementer + "-") for i in _ids_in(r.rows))
-
-    mask = [touches(r) for r in dq.itertuples(index=False)]
-    return dq[mask].reset_index(drop=True)
+    # A row id of theirs is the implementer id, or starts with it and "-", after an optional "table:" prefix.
+    theirs = r"(?:^|;)(?:[^;:]*:)?\s*" + re.escape(implementer) + r"(?:-[^;]*)?\s*(?:;|$)"
+    mask = (dq["implementer_id"] == implementer) | dq["rows"].fillna("").astype(str).str.contains(theirs, regex=True)
+    return dq[mask.to_numpy(dtype=bool)].reset_index(drop=True)
 
 
 def notes_table(rep: Report, dq: pd.DataFrame) -> Html:
@@ -85,7 +88,7 @@ def notes_table(rep: Report, dq: pd.DataFrame) -> Html:
         {
             "issue": dq["issue_id"],
             "kind": [i18n.label("quality_kind", k, rep.lang) for k in dq["kind"]],
-            "description": rep.text(dq, "description"),
+            "description": rep.text(dq, "description"),  # notes say what is doubtful: never shortened
             "rows": [", ".join(_ids_in(r)) for r in dq["rows"]],
             "source": refs,
         }
@@ -102,4 +105,6 @@ def quality_section(rep: Report, implementer: str | None = "__report__") -> Html
     parts = [rep.heading(rep.t("heading.data_quality"), 2, id="data-quality", annex=True)]
     if dq.empty:
         return join([*parts, paragraph(rep.t("text.no_quality"), "oas-empty")])
-    return join([*parts, paragraph(rep.t("text.quality_annex"), "oas-note"), notes_table(rep, dq)])
+    shown, cut = capped(rep, dq, sheet="data_quality")
+    parts.append(paragraph(rep.t("text.quality_annex"), "oas-note"))
+    return join([*parts, *([paragraph(cut, "oas-note")] if cut else []), notes_table(rep, shown)])

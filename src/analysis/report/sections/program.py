@@ -8,7 +8,7 @@ from analysis import i18n
 from analysis.dataset.loading import Dataset
 from analysis.measures import MANDATE_STATUSES, implementer_counts, mandate_status
 from analysis.report import charts
-from analysis.report.context import Report, implementer_names
+from analysis.report.context import MAX_BARS, Report, implementer_names, ranked, sheet_name
 from analysis.report.sections.implementer import empty
 from analysis.report.tables import Html, html_table, join, paragraph
 
@@ -48,17 +48,34 @@ def coverage_section(rep: Report) -> Html:
     parts = [rep.heading(rep.t("heading.coverage"), 2, id="coverage")]
     if m.empty:
         return join([*parts, empty(rep, "text.no_mandates")])
-    table = m.drop(columns="name").copy()
+    shown, note = ranked(rep, m, ["total"], "implementer_id", sheet="mandate_status")
+    table = shown.drop(columns="name").copy()
     labels = {
         "implementer_id": rep.t("label.implementer"),
         "total": rep.t("label.total"),
         **{s: i18n.label("mandate_status", s, rep.lang) for s in MANDATE_STATUSES},
     }
-    total = {"implementer_id": rep.t("label.total"), **{c: int(table[c].sum()) for c in table.columns[1:]}}
+    total = {"implementer_id": rep.t("label.total"), **{c: int(m[c].sum()) for c in table.columns[1:]}}
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     names = implementer_names(rep.ds, rep.lang)
     m["name"] = m["implementer_id"].map(names).fillna(m["name"])
-    return join([*parts, html_table(table, rep.lang, labels), charts.chart_html(charts.coverage_chart(m, rep.lang))])
+    drawn, aside = _drawn(rep, m, list(MANDATE_STATUSES))
+    chart = charts.chart_html(charts.coverage_chart(drawn, rep.lang, aside))
+    return join([*parts, *([paragraph(note, "oas-note")] if note else []), html_table(table, rep.lang, labels), chart])
+
+
+def _drawn(rep: Report, frame: pd.DataFrame, stacked: list[str]) -> tuple[pd.DataFrame, str]:
+    """The rows a stacked chart draws: the :data:`MAX_BARS` implementers with the largest counts and an
+    "Others (n)" row, left out and named with its sum in the caption when it would flatten the other bars."""
+    shown, note = ranked(rep, frame, stacked, "implementer_id", limit=MAX_BARS)
+    shown = shown.assign(name=shown["name"].replace("", pd.NA).fillna(shown["implementer_id"]))
+    if not note:
+        return shown, ""
+    totals = shown[stacked].astype(float).sum(axis=1)
+    if totals.iloc[-1] <= charts.OTHERS_SCALE * totals.iloc[:-1].max():
+        return shown, ""
+    value = i18n.fmt_number(totals.iloc[-1], rep.lang)
+    return shown.iloc[:-1], rep.t("chart.others_aside", others=shown["implementer_id"].iloc[-1], value=value)
 
 
 def _silent_sentence(rep: Report, silent: pd.DataFrame) -> list[Html]:
@@ -68,12 +85,22 @@ def _silent_sentence(rep: Report, silent: pd.DataFrame) -> list[Html]:
     others = silent[silent["kind"] != "member_state"]
     out = []
     if not others.empty:
-        listed = ", ".join(f"{names.get(i, i)} ({i})" for i in others["implementer_id"])
+        listed = _listed(rep, [f"{names.get(i, i)} ({i})" for i in others["implementer_id"]])
         out.append(paragraph(rep.t("text.silent_others", count=len(others), names=listed)))
     if not states.empty:
-        listed = ", ".join(sorted(names.get(i, i) for i in states["implementer_id"]))
+        listed = _listed(rep, sorted(names.get(i, i) for i in states["implementer_id"]))
         out.append(paragraph(rep.t("text.silent_states", count=len(states), names=listed), "oas-compact"))
     return out
+
+
+MAX_NAMES = 60  # names one sentence lists; the rest are counted, with the export sheet that has them
+
+
+def _listed(rep: Report, names: list[str]) -> str:
+    if len(names) <= MAX_NAMES:
+        return ", ".join(names)
+    more = rep.t("text.and_more", count=len(names) - MAX_NAMES, sheet=sheet_name(rep, "implementers"))
+    return ", ".join(names[:MAX_NAMES]) + " " + more
 
 
 def reporting_section(rep: Report) -> Html:
@@ -100,9 +127,12 @@ def reporting_section(rep: Report) -> Html:
             "name": rep.t("label.name"),
             **{c: rep.t(f"label.{c}") for c in cols[2:]},
         }
+        shown, note = ranked(rep, active[cols], ["actions_carried_out", "actions_planned"], "implementer_id")
+        drawn, aside = _drawn(rep, active[cols], cols[2:4])
         parts += [
-            html_table(active[cols], rep.lang, labels),
-            charts.chart_html(charts.reporting_chart(active, rep.lang)),
+            *([paragraph(note, "oas-note")] if note else []),
+            html_table(shown, rep.lang, labels),
+            charts.chart_html(charts.reporting_chart(drawn, rep.lang, aside)),
         ]
     silent = silent_implementers(rep.ds, rep.meeting)
     parts.append(rep.heading(rep.t("heading.not_reported"), 3, id="not-reported"))
