@@ -9,8 +9,10 @@ expressions that run in C:
 
 * a DTD or entity declaration (``<!DOCTYPE``, ``<!ENTITY``), or an encoding
   other than UTF-8 (where such bytes could hide), is not vouched for;
-* elements are counted as ``<`` minus ``</`` (at least the true count), and in
-  a worksheet the cells as ``<c`` followed by a space, ``>`` or ``/``;
+* elements are counted as the ``<`` in the part (start and end tags: never
+  fewer than the elements, at most about twice as many), and in a worksheet the
+  cells as ``<c`` (a few more than the cells: ``<col>``, ``<cfRule>``); a count
+  past its limit sends the part to the exact scan, which counts exactly;
 * every ``r="..."`` attribute in a worksheet is matched against one pattern,
   built from the limits, that a plain cell or row reference within the row
   and column limits fails at its first characters (upper-case letters and
@@ -129,7 +131,7 @@ def scan_part(fh, scan, worksheet: bool) -> None:
             first = False
         if _DTD.search(piece):
             raise Suspect
-        scan.elements += piece.count(b"<") - piece.count(b"</")
+        scan.elements += piece.count(b"<")  # start and end tags: at most twice the elements, never fewer
         if scan.elements > limits.elements:
             raise Suspect
         if not worksheet:
