@@ -195,7 +195,8 @@ def write_sheet(
     ws.append(_header_cells(ws, labels, notes or [""] * len(labels)))
     for row in _prototype_rows(ws, frame, {j - 1 for j in layout.wrapped_columns(widths)}, formats or {}):
         ws.append(row)
-    book.sheets.append((frame.reset_index(drop=True), head))
+    plain = isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1
+    book.sheets.append((frame if plain else frame.reset_index(drop=True), head))  # no copy of a whole table
     last = head + len(frame)
     if codes:
         ws.auto_filter.ref = f"A{head}:{get_column_letter(len(codes))}{max(last, head)}"

@@ -173,7 +173,16 @@ def print_count(codes: list[str], frame: pd.DataFrame | None = None) -> int:
 
 
 def _blank(values: pd.Series) -> bool:
-    return bool(values.isna().all()) or bool((values.dropna().astype(str).str.strip() == "").all())
+    """Nothing but missing values and blank text (checked without a Python string per cell)."""
+    present = values.dropna()
+    if present.empty:
+        return True
+    if not (isinstance(present.dtype, pd.StringDtype) or present.dtype == object):
+        return False
+    try:
+        return bool((present.astype("string[pyarrow]").str.strip() == "").all())
+    except (TypeError, ValueError):
+        return False
 
 
 def set_widths(ws, widths: list[float]) -> None:
