@@ -29,9 +29,12 @@ whose last tag has unbalanced quotes is not vouched for).
 The scan never refuses a file by itself: when it cannot vouch for a part it
 raises :class:`Suspect`, and the caller reads that part again with the exact
 expat scan, which refuses with the same one-line message as before (or
-accepts). So the messages and the limits are exactly those of the exact
-scan; only well-formedness of a large part is left to calamine's own parser,
-which reports a broken part as an unreadable workbook.
+accepts). So the messages are exactly those of the exact scan; only
+well-formedness of a large part is left to calamine's own parser, which
+reports a broken part as an unreadable workbook. The counts of earlier large
+parts stay upper bounds, so a workbook within a factor two of the element
+limit may be refused for its elements (the data limit is 4.5 times the 1000x
+export's count).
 """
 
 from __future__ import annotations
