@@ -13,6 +13,8 @@ Cases (from issue 9 and beyond it):
 * ``big_form``: a 6 MB form full of cells (refused: past the row limit);
 * ``form_at_limits``: a form just inside every limit (about 24,000 cells), read in full;
 * ``gb_sheet``: ``validate`` on a ~1 MB workbook holding a 1 GB sheet;
+* ``data_far_cell``: ``validate`` on a data workbook whose 100,000-row sheet (read by the byte
+  scan) ends with a cell past the row limit: the scan's doubt, then the exact scan's refusal;
 * ``declared_dimension``: a sheet that declares ``A1:XFD1048576`` and holds one cell;
 * ``merge_everything``: a form whose sheet merges ``A2:XFD1048576``.
 
@@ -160,6 +162,23 @@ def case_gb_sheet(work, _form):
     return book
 
 
+def case_data_far_cell(work, _form):
+    """A 100,000-row data sheet (the byte scan's size) whose last cell is past the data row limit."""
+    book = work / "far-data.xlsx"
+    row = b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>plain text of a large data sheet</t></is></c></row>'
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr(
+            "xl/workbook.xml", '<workbook><sheets><sheet name="actions" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        )
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(b"<worksheet><sheetData>")
+            for r in range(1, 100_001):
+                fh.write(row % (r, r))
+            fh.write(row % (300_001, 300_001) + b"</sheetData></worksheet>")
+    return book
+
+
 def case_declared_dimension(work, form):
     return rewrite(
         form,
@@ -181,6 +200,7 @@ CASES = {
     "big_form": ("ingest", case_big_form),
     "form_at_limits": ("ingest", case_form_at_limits),
     "gb_sheet": ("validate", case_gb_sheet),
+    "data_far_cell": ("validate", case_data_far_cell),
     "declared_dimension": ("ingest", case_declared_dimension),
     "merge_everything": ("ingest", case_merge_everything),
 }

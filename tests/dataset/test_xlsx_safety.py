@@ -220,3 +220,22 @@ def _letters(n: int) -> str:
         n, rem = divmod(n - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
+def test_a_far_cell_in_a_large_sheet_is_refused_without_a_second_read(tmp_path, monkeypatch):
+    good = make_xlsx(tmp_path / "ok.xlsx")
+    large = with_sheet(good, tmp_path / "large.xlsx", b'<row r="9"><c r="XFD9"><v>1</v></c></row>', pad=4_000)
+    calls = []
+    start = xlsx_safety._Scan.start
+    monkeypatch.setattr(
+        xlsx_safety._Scan, "start", lambda self, name, attrs: calls.append(name) or start(self, name, attrs)
+    )
+    assert "reaches column XFD (<c XFD9>; the limit is 50)" in refused(large)
+    assert calls.count("c") < 10  # the large sheet was not read again through expat
+
+
+def test_reference_like_text_in_a_large_sheet_is_only_text(tmp_path):
+    good = make_xlsx(tmp_path / "ok.xlsx")
+    text = b'<row r="9"><c r="A9" t="inlineStr"><is><t> r="XFD1048576" ref="A1:XFD9" r = "ZZ1"</t></is></c></row>'
+    check_xlsx(with_sheet(good, tmp_path / "large.xlsx", text, pad=4_000))  # accepted, as the exact scan does
+    check_xlsx(with_sheet(good, tmp_path / "small.xlsx", text))

@@ -26,7 +26,9 @@ Pieces are cut only right before a ``<`` that follows a ``>``, so no
 attribute that the patterns look for is split between two pieces (a piece
 whose last tag has unbalanced quotes is not vouched for).
 
-The scan never refuses a file by itself: when it cannot vouch for a part it
+A plainly written reference past a limit, inside a tag, is refused at once
+with the exact scan's own message (so a far cell at the end of a large sheet
+costs no second read). Otherwise, when the scan cannot vouch for a part, it
 raises :class:`Suspect`, and the caller reads that part again with the exact
 expat scan, which refuses with the same one-line message as before (or
 accepts). So the messages are exactly those of the exact scan; only
@@ -50,6 +52,8 @@ _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["'
 _PREFIXED_CELL = re.compile(rb"<[^\s/>!?]+:c[\s/>]")
 _SPACES = bytes.maketrans(b"\t\n\r", b"   ")  # XML's other white space, as a space
 _REF = re.compile(rb' ref="([^"]*)"')
+_R_VALUE = re.compile(rb' r="([^"]*)"')
+_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)\s")
 
 
 class Suspect(Exception):
@@ -123,6 +127,26 @@ def _check_start(piece: bytes) -> None:
         raise Suspect
 
 
+def _refuse_at(plain: bytes, pos: int, match: re.Match | None, scan) -> None:
+    """Refuse with the exact scan's message for the plain reference at ``pos``; on any doubt, :class:`Suspect`.
+
+    The refusal is the exact scan's own (``scan.check_ref``) when the match is a
+    plainly written attribute of a tag (its ``<`` found before it with no ``>``
+    between) whose value passes a limit; anything else is left to the exact scan.
+    """
+    start = plain.rfind(b"<", 0, pos)
+    tag = _TAG.match(plain, start) if match is not None and start >= 0 else None
+    if tag is None or plain.find(b">", start, pos) != -1 or b"&" in match.group(1):
+        raise Suspect
+    try:
+        element, value = tag.group(1).decode().rsplit(":", 1)[-1], match.group(1).decode()
+    except UnicodeDecodeError:
+        raise Suspect from None
+    if not scan.over(value):
+        raise Suspect
+    scan.check_ref(element, value)  # raises XlsxRefused with the exact scan's message
+
+
 def scan_part(fh, scan, worksheet: bool) -> None:
     """Count and bound a part of ``fh`` into ``scan`` (a ``_Scan``); raise :class:`Suspect` on doubt."""
     limits = scan.limits
@@ -143,8 +167,12 @@ def scan_part(fh, scan, worksheet: bool) -> None:
         if scan.cells > limits.cells or (b":c" in piece and _PREFIXED_CELL.search(piece)):
             raise Suspect
         plain = piece.translate(_SPACES)
-        if far.search(plain) or any(b"&" in ref or scan.over(ref.decode()) for ref in _REF.findall(plain)):
-            raise Suspect
+        hits = [(m.start(), _R_VALUE.match(plain, m.start())) for m in [far.search(plain)] if m]
+        hits += [(m.start(), m) for m in _REF.finditer(plain) if b"&" in m.group(1) or scan.over(m.group(1).decode())][
+            :1
+        ]
+        if hits:
+            _refuse_at(plain, *min(hits, key=lambda hit: hit[0]), scan)
         last = piece[piece.rfind(b"<") :]
         if last.count(b'"') % 2 or last.count(b"'") % 2:
             raise Suspect

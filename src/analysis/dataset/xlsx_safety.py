@@ -197,9 +197,10 @@ class _Scan:
                 raise self._absurd(f"holds more than {self.limits.cells} cells")
         for key in ("r", "ref"):
             if key in attrs:
-                self._check_ref(local, attrs[key])
+                self.check_ref(local, attrs[key])
 
-    def _check_ref(self, element: str, ref: str) -> None:
+    def check_ref(self, element: str, ref: str) -> None:
+        """Refuse the file if ``ref`` (an attribute of ``element``) passes the row or column limit."""
         over = self._over(ref)
         if over is not None:
             what, value = over
