@@ -155,23 +155,27 @@ def _at_most(obs: RawTable, ind: pd.Series, num: pd.Series) -> list[Problem]:
     rows = np.flatnonzero(involved)
     if not len(rows):
         return []
-    empty = pd.Series([""] * len(rows))
-
-    def col(name: str) -> pd.Series:
+    codes, names = {}, {}
+    for name in ("country", "election", "indicator_id"):  # integer codes: no Python string per row
         s = text(obs, name)
-        return empty if s is None else s.iloc[rows].reset_index(drop=True)
-
-    figures = pd.DataFrame({"country": col("country"), "election": col("election"), "ind": col("indicator_id")})
-    figures = figures.astype(object).assign(num=num.to_numpy()[rows], pos=rows)
+        values = arrow(s).take(pa.array(rows)).combine_chunks() if s is not None else pa.array([""] * len(rows))
+        encoded = pc.dictionary_encode(values)
+        codes[name], names[name] = encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+    figures = pd.DataFrame(
+        {"country": codes["country"], "election": codes["election"], "ind": codes["indicator_id"]}
+    ).assign(num=num.to_numpy()[rows], pos=rows)
     last = figures.drop_duplicates(["country", "election", "ind"], keep="last")
     out = []
     for part, whole in AT_MOST.items():
-        pairs = last[last["ind"] == part].merge(
-            last[last["ind"] == whole], on=["country", "election"], suffixes=("", "_whole")
+        if part not in names["indicator_id"] or whole not in names["indicator_id"]:
+            continue
+        pairs = last[last["ind"] == names["indicator_id"].index(part)].merge(
+            last[last["ind"] == names["indicator_id"].index(whole)], on=["country", "election"], suffixes=("", "_whole")
         )
         pairs = pairs[pairs["num"] > pairs["num_whole"]].sort_values("pos")
         for row in pairs.itertuples():
-            where = f"{row.country or 'the same country'} {row.election}".rstrip()
+            country, election = names["country"][row.country], names["election"][row.election]
+            where = f"{country or 'the same country'} {election}".rstrip()
             msg = f"impossible figure: {part} ({row.num:g}) is more than {whole} ({row.num_whole:g}) for {where}"
             out.append(p_at(obs, msg, row.pos, "value", obs.frame["value"].iat[row.pos]))
     return out
