@@ -3,8 +3,8 @@
 On SYNTHETIC data (benchmarks/synthetic.py; never program data), for each size:
 
 * ``inprocess``: the report's notebook code run cell by cell in a fresh process
-  (benchmarks/report_steps.py), after the dataset is loaded once from its cache,
-  so the figures are the report code's own: CPU, wall, peak memory, HTML size;
+  (benchmarks/report_steps.py), after a warm-up load that makes the dataset cache,
+  so the figures are the report code's own (with its cached load): CPU, wall, peak memory, HTML size;
 * ``run``: ``python -m analysis run --implementer IACHR-S0 --lang en --format html --force``
   as a user types it (it renders the implementer report and the two program
   reports), timed whole under GNU time, with each report's wall time (execute +
@@ -118,8 +118,10 @@ def document(results: list[dict], n: dict[str, int], command: str, where: str, e
         f"- Machine: {where}",
         f"- Command: `{command}` ({elapsed / 60:.1f} minutes of wall time)",
         "- Sizes (observations): " + ", ".join(f"{s} = {n[s]:,}" for s in n),
-        "- `inprocess`: the notebook's cells in one fresh process after the dataset is loaded from its cache",
-        "  (the report code alone; CPU is the process's); `run`: `python -m analysis run --implementer IACHR-S0",
+        "- `1m` is the 1,000,000-observation dataset (the other tables at about 671x), so its exponent against",
+        "  x1000 is per observation only. `inprocess`: the notebook's cells in one fresh process, timed after",
+        "  imports and after a warm-up load that makes the dataset cache (the cells' own cached load, in",
+        "  `open_report`, is included; CPU is the process's); `run`: `python -m analysis run --implementer IACHR-S0",
         "  --lang en --format html --force` whole (GNU time; kernels are not waited-for children, so CPU is the",
         "  parent's), and each report's wall time in it (execute + render, three reports in parallel on 2 CPUs).",
         "",

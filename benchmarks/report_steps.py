@@ -7,7 +7,8 @@ the HTML each cell shows, and prints JSON: CPU and wall seconds per cell and
 in all, the HTML size and the peak resident memory. With ``--profile N`` it
 also prints the N functions with the most cumulative time (cProfile), to
 stderr. The dataset is loaded once before timing (the Parquet cache of the
-data, as a report kernel reads it), so the figures are the report's own code.
+data, as a report kernel reads it), so the figures are the report's own code
+(with the cached load its ``open_report`` cell does).
 """
 
 from __future__ import annotations
