@@ -56,10 +56,13 @@ def _problem(t: RawTable, i: int, column: str, value: str, message: str) -> Prob
 def check_free_text_ids(raw: dict[str, RawTable]) -> list[Problem]:
     """One problem per row id named in free text that no table has.
 
-    Only the rows an Arrow regex screen flags are searched in Python, so the
-    cost follows the rows that name ids, not the size of the tables.
+    Only the rows an Arrow regex screen flags are searched in Python (their
+    texts taken out in one step, not a cell at a time), so the cost follows
+    the rows that name ids, not the size of the tables.
     """
-    named: list[tuple[RawTable, int, str, str]] = []
+    places: list[tuple[RawTable, str]] = []  # (table, column) of each searched column
+    where: list[tuple[int, int]] = []  # (place, row) of each id named
+    refs: list[str] = []
     for name, t in raw.items():
         if name not in TABLES:
             continue
@@ -67,17 +70,21 @@ def check_free_text_ids(raw: dict[str, RawTable]) -> list[Problem]:
             values = text(t, col)
             if values is None:
                 continue
-            maybe = pc.match_substring_regex(arrow(values), _MAYBE_ID).to_numpy(zero_copy_only=False)
-            raw_values = t.frame[col]
-            for i in np.flatnonzero(maybe):
-                named += [(t, int(i), col, ref) for ref in ids_in(str(raw_values.iat[i]))]
-    if not named:
+            rows = np.flatnonzero(pc.match_substring_regex(arrow(values), _MAYBE_ID).to_numpy(zero_copy_only=False))
+            if not len(rows):
+                continue
+            places.append((t, col))
+            for i, value in zip(rows.tolist(), t.frame[col].take(rows).tolist(), strict=True):
+                for ref in ids_in(str(value)):
+                    where.append((len(places) - 1, i))
+                    refs.append(ref)
+    if not refs:
         return []
-    known = _known(raw, pd.Series([ref for *_, ref in named], dtype=TEXT))
+    known = _known(raw, pd.Series(refs, dtype=TEXT))
     return [
-        _problem(t, i, col, ref, f"names the row '{ref}', which does not exist")
-        for (t, i, col, ref), ok in zip(named, known, strict=True)
-        if not ok
+        _problem(places[k][0], i, places[k][1], refs[n], f"names the row '{refs[n]}', which does not exist")
+        for n in np.flatnonzero(~known).tolist()
+        for k, i in [where[n]]
     ]
 
 
