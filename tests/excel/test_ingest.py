@@ -173,8 +173,8 @@ def test_conflict_is_reported_and_nothing_overwritten(data, tmp_path):
     text = (data / "actions.csv").read_text(encoding="utf-8")
     (data / "actions.csv").write_text(
         text.replace(
-            "IACHR-P1,IACHR,planned,Selecting a specialist in migrant workers' rights,,first semester 2007,,2007-01-01,2007-06-30,planned",
-            "IACHR-P1,IACHR,planned,Selecting a specialist in migrant workers' rights,,first semester 2007,,2007-01-01,2007-06-30,cancelled",
+            "IACHR-P1,IACHR,planned,Selecting a specialist in migrant workers' rights,,,,first semester 2007,,2007-01-01,2007-06-30,planned",
+            "IACHR-P1,IACHR,planned,Selecting a specialist in migrant workers' rights,,,,first semester 2007,,2007-01-01,2007-06-30,cancelled",
         ),
         encoding="utf-8",
     )

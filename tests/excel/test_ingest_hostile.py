@@ -26,7 +26,7 @@ from analysis.excel.ingest import SubmissionError, ingest
 from analysis.store.secret import form_secret
 
 OIL_ROW = (
-    "OIL-A1,OIL,carried_out,Course on migrant workers' rights,,March 2006,,2006-03-01,2006-03-31,"
+    "OIL-A1,OIL,carried_out,Course on migrant workers' rights,,,,March 2006,,2006-03-01,2006-03-31,"
     "completed,,,IV.A.2,text,\n"
 )
 

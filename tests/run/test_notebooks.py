@@ -167,12 +167,20 @@ def test_implementer_report_in_spanish(tmp_path, data_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "lang, heading, note", [("fr", "Chiffres clés", "en anglais"), ("pt", "Números principais", "em inglês")]
+    "lang, heading, note, marked",
+    [
+        ("fr", "Chiffres clés", "en traduction non officielle", "Traduction non officielle :"),
+        ("pt", "Números principais", "em tradução não oficial", "Tradução não oficial:"),
+    ],
 )
-def test_french_and_portuguese_reports_say_the_data_text_is_english(tmp_path, data_path, lang, heading, note):
+def test_french_and_portuguese_reports_show_the_data_text_as_unofficial_translations(
+    tmp_path, data_path, lang, heading, note, marked
+):
     html = _html(_execute(tmp_path, "implementer_report", implementer="IACHR", lang=lang, data_path=data_path))
     assert _heading(html, heading)
-    assert html.count(note) >= 1  # one visible sentence says the secretariat's text is shown in English
+    assert html.count(note) == 1  # one visible sentence says the secretariat's text is an unofficial translation
+    mandates = load_dataset(data_path or None).mandates
+    assert marked in html or f"text_{lang}_unofficial" not in mandates  # each quoted activity's translation
     _check_offline_charts(html)
 
 
@@ -204,33 +212,44 @@ def test_backslash_quote_params_are_data_not_code(tmp_path, data_path):
     assert not sentinel.exists()
 
 
-# English and Spanish function words (words both languages use, such as "a" and "no", are left out).
+# English function words and those of each report language (words two languages share, such as "a",
+# "no" or "as", are left out).
 ENGLISH_WORDS = set(
     "the of and to in is for on that by with as at from this be are or it an was were has have which its".split()
 )
-SPANISH_WORDS = set("de la el en y que los las del por con para un una se al es su sus lo como".split())
+NATIVE_WORDS = {
+    "es": set("de la el en y que los las del por con para un una se al es su sus lo como".split()),
+    "fr": set("le la les de des du et en un une est que qui pour par dans sur au aux ses son".split()),
+    "pt": set("o os do da dos das de e em um uma que para por com na nos nas ao aos seu sua".split()),
+}
+SHARED = {"es": set(), "fr": {"on"}, "pt": {"as"}}  # English words that are also words of the language ("as": the)
 
 
-def english_share(html: str) -> float:
+def english_share(html: str, lang: str = "es") -> float:
     """Share of English among the function words of ``html``'s text, outside the sources annex."""
     body = html.split('class="oas-sources"')[0]
     body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", body, flags=re.S)
-    words = re.findall(r"[a-záéíóúñü]+", html_module.unescape(re.sub(r"<[^>]+>", " ", body)).lower())
-    english = sum(w in ENGLISH_WORDS for w in words)
-    spanish = sum(w in SPANISH_WORDS for w in words)
-    return english / max(1, english + spanish)
+    words = re.findall(r"[^\W\d_]+", html_module.unescape(re.sub(r"<[^>]+>", " ", body)).lower())
+    english_words = ENGLISH_WORDS - SHARED[lang]
+    english = sum(w in english_words for w in words)
+    native = sum(w in NATIVE_WORDS[lang] for w in words)
+    return english / max(1, english + native)
 
 
 def test_english_share_counts_function_words():
     assert english_share("<p>the report of the Commission</p>") == 1.0
     assert english_share("<p>el informe de la Comisión</p>") == 0.0
     assert english_share('<p>el informe de la</p><ol class="oas-sources"><li>the of and</li></ol>') == 0.0
+    assert english_share("<p>le rapport de la Commission à l’OEA</p>", "fr") == 0.0
+    assert english_share("<p>o relatório da the report of</p>", "pt") == 0.5
+    assert english_share("<p>as audiências de março</p>", "pt") == 0.0
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", ["es", "fr", "pt"])
 @pytest.mark.parametrize(
     "name, implementer", [("implementer_report", "IACHR"), ("program_overview", ""), ("absentee_voting", "")]
 )
-def test_spanish_reports_are_spanish_outside_the_sources_annex(tmp_path, data_path, name, implementer):
-    html = _html(_execute(tmp_path, name, implementer=implementer, lang="es", data_path=data_path))
-    assert english_share(html) < 0.10
+def test_reports_are_in_their_language_outside_the_sources_annex(tmp_path, data_path, name, implementer, lang):
+    html = _html(_execute(tmp_path, name, implementer=implementer, lang=lang, data_path=data_path))
+    assert english_share(html, lang) < 0.10

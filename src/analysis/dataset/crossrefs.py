@@ -26,7 +26,9 @@ from analysis.dataset.schema import TABLES
 from analysis.errors import Problem
 
 ROW_ID = re.compile(r"(?<![\w/-])(?:DQ-\d+|OBS-\d+|[A-Z][A-Z_]*-[AMPC]\d+)(?![\w-])")
-NOT_FREE_TEXT = {"excerpt", "excerpt_b", "text", "text_es_unofficial", "section", "section_b", "rows"}
+NOT_FREE_TEXT = {"excerpt", "excerpt_b", "text", "section", "section_b", "rows"} | {
+    f"text_{lang}_unofficial" for lang in ("es", "fr", "pt")
+}
 SETTLING = {"milestones": {"achieved": "unknown", "achieved_on": ""}}
 
 

@@ -182,6 +182,8 @@ MANDATES = Table(
             "`text` stays the source.",
             translation_of="text",
         ),
+        Column("text_fr_unofficial", "text", doc="UNOFFICIAL French translation of `text`.", translation_of="text"),
+        Column("text_pt_unofficial", "text", doc="UNOFFICIAL Portuguese translation of `text`.", translation_of="text"),
         Column("cross_cutting", "bool", True, doc="True for the activities assigned to all organs (IV.H)."),
         *_source(),
         Column("note", "text"),
@@ -198,6 +200,8 @@ ACTIONS = Table(
         Column("kind", "enum", True, ACTION_KINDS),
         Column("description", "text", True, doc="Short description in the document's words."),
         Column("description_es", "text", doc="Spanish version of `description`.", translation_of="description"),
+        Column("description_fr", "text", doc="French version of `description`.", translation_of="description"),
+        Column("description_pt", "text", doc="Portuguese version of `description`.", translation_of="description"),
         Column("period_text", "text", doc="Date or period exactly as written; empty when the text gives none."),
         Column(
             "year_context",
@@ -236,6 +240,8 @@ MILESTONES = Table(
         Column("implementer_id", "id", True, references="implementers.implementer_id"),
         Column("description", "text", True),
         Column("description_es", "text", doc="Spanish version of `description`.", translation_of="description"),
+        Column("description_fr", "text", doc="French version of `description`.", translation_of="description"),
+        Column("description_pt", "text", doc="Portuguese version of `description`.", translation_of="description"),
         Column(
             "period_text",
             "text",
@@ -269,6 +275,8 @@ INDICATORS = Table(
         Column("indicator_id", "id", True),
         Column("name_en", "text", True),
         Column("name_es", "text", True, translation_of="name_en"),
+        Column("name_fr", "text", doc="French name; a missing one is a warning.", translation_of="name_en"),
+        Column("name_pt", "text", doc="Portuguese name; a missing one is a warning.", translation_of="name_en"),
         Column("unit", "text", True, doc="`persons`, `member states`, `events`, `ratio`, ..."),
         Column("kind", "enum", True, INDICATOR_KINDS),
         Column(
@@ -292,6 +300,8 @@ OBSERVATIONS = Table(
         Column("country", "text", doc="ISO 3166-1 alpha-3 of the country the figure is about, if any."),
         Column("election", "text", doc="Election or event the figure is about, if any."),
         Column("election_es", "text", doc="Spanish version of `election`.", translation_of="election"),
+        Column("election_fr", "text", doc="French version of `election`.", translation_of="election"),
+        Column("election_pt", "text", doc="Portuguese version of `election`.", translation_of="election"),
         Column("period_text", "text", doc="Period as written."),
         Column(
             "comparator",
@@ -318,6 +328,8 @@ DATA_QUALITY = Table(
         Column("rows", "text", doc="`;`-separated `table:id` of the affected rows."),
         Column("description", "text", True, doc="What disagrees, in plain words."),
         Column("description_es", "text", doc="Spanish version of `description`.", translation_of="description"),
+        Column("description_fr", "text", doc="French version of `description`.", translation_of="description"),
+        Column("description_pt", "text", doc="Portuguese version of `description`.", translation_of="description"),
         *_source(),
         Column("section_b", "text", doc="Section of the second passage, for contradictions."),
         Column("excerpt_b", "text", doc="Verbatim second passage, for contradictions."),

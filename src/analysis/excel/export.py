@@ -179,9 +179,17 @@ def _write_summary(wb, ds, as_of, lang, page) -> None:
     write_sheet(wb, label("sheet.summary", lang), frame, labels=labels, key_row=False, page=page, formats=share)
 
 
+def elsewhere(name: str, lang: str) -> list[str]:
+    """The table's translation columns into languages other than ``lang`` (all of them for English)."""
+    return [c.name for c in TABLES[name].columns if c.translation_of and lang not in c.name.split("_")[1:]]
+
+
 def _write_tables(wb, ds, lang, page) -> None:
     for name in TABLE_ORDER:
         frame = ds.tables[name]
+        later = [c for c in elsewhere(name, lang) if c in frame.columns]  # kept, after the sources, not printed
+        frame = frame[[c for c in frame.columns if c not in later] + later]
+        frame.attrs["screen_only"] = later
         codes = [str(c) for c in frame.columns]
         write_sheet(
             wb,

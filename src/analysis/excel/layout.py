@@ -162,12 +162,15 @@ def print_count(codes: list[str], frame: pd.DataFrame | None = None) -> int:
 
     Given the ``frame``, columns with nothing in them within or after that run
     are left out too (they would print only a header); an empty column before
-    the run still prints, as a blank that says nothing was reported.
+    the run still prints, as a blank that says nothing was reported. A frame
+    may name further screen-only columns in ``frame.attrs["screen_only"]`` (the
+    export's translations into other languages).
     """
+    screen = set(SCREEN_ONLY) | set(frame.attrs.get("screen_only", ()) if frame is not None else ())
     n = len(codes)
-    while n > 1 and (codes[n - 1] in SCREEN_ONLY or (frame is not None and _blank(frame.iloc[:, n - 1]))):
+    while n > 1 and (codes[n - 1] in screen or (frame is not None and _blank(frame.iloc[:, n - 1]))):
         n -= 1
-    while n < len(codes) and codes[n] not in SCREEN_ONLY:
+    while n < len(codes) and codes[n] not in screen:
         n += 1  # empty columns before the first screen-only one print
     return n
 

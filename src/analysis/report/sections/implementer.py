@@ -35,7 +35,8 @@ def implementer_mandates(ds: Dataset, implementer: str) -> pd.DataFrame:
     """The implementer's mandates with status (see :func:`analysis.measures.mandate_status`)."""
     mine = ds.mandates[ds.mandates["implementer_id"] == implementer]
     ms = mandate_status(mine, ds.actions, ds.action_mandates)
-    cols = [c for c in ("mandate_id", "section", "excerpt", "text_es_unofficial") if c in ds.mandates]
+    translations = [f"text_{lang}_unofficial" for lang in ("es", "fr", "pt")]
+    cols = [c for c in ("mandate_id", "section", "excerpt", *translations) if c in ds.mandates]
     ms = ms.merge(mine[cols], on="mandate_id", how="left")
     return ms.sort_values("seq").reset_index(drop=True)
 
@@ -72,14 +73,14 @@ def key_figures_section(rep: Report) -> Html:
 
 
 def _assigned(rep: Report, ms: pd.DataFrame) -> list[Html]:
-    """The assigned activity quoted as written; in Spanish with the unofficial translation, marked."""
+    """The assigned activity quoted as written; outside English with the unofficial translation, marked."""
     out = []
-    for text, es in zip(ms["text"], ms.get("text_es_unofficial", pd.Series([""] * len(ms)))):
+    column = f"text_{rep.lang}_unofficial"
+    for text, translated in zip(ms["text"], ms.get(column, pd.Series([""] * len(ms)))):
         quote = Html(f'<q lang="en">{join([text])}</q>')
-        if rep.lang == "es" and str(es or "").strip():
-            quote = join(
-                [quote, Html('<br><span class="oas-unofficial">'), rep.t("text.unofficial", text=es), Html("</span>")]
-            )
+        if rep.lang != "en" and str(translated or "").strip():
+            note = rep.t("text.unofficial", text=translated)
+            quote = join([quote, Html('<br><span class="oas-unofficial">'), note, Html("</span>")])
         out.append(quote)
     return out
 
