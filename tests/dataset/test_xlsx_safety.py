@@ -201,7 +201,7 @@ def test_a_large_sheet_with_a_dtd_is_refused_in_any_encoding(tmp_path):
 
 
 def test_the_far_cell_pattern_matches_exactly_the_values_past_the_limits():
-    from analysis.dataset.xlsx_bytes import far_cell
+    from analysis.dataset.xlsx_bytes import _letters, far_cell  # letters past XFD too (openpyxl stops at ZZZ)
 
     for rows, cols in ((5_000, 50), (300_000, 64), (1_048_576, 16_384), (99, 26), (100, 702)):
         pattern = far_cell(rows, cols)
@@ -212,14 +212,6 @@ def test_the_far_cell_pattern_matches_exactly_the_values_past_the_limits():
                 ref = f"{letters}{row}"
                 found = pattern.search(f' r="{ref}"'.encode()) is not None
                 assert found == scan.over(ref), (rows, cols, ref)
-
-
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def test_a_far_cell_in_a_large_sheet_is_refused_without_a_second_read(tmp_path, monkeypatch):
