@@ -31,17 +31,23 @@ TOO_WIDE = """(() => {
 
 @pytest.fixture(scope="module")
 def every_language(tmp_path_factory):
+    out = tmp_path_factory.mktemp("access")
+    return html_run("2006", LANGS, out, FIXTURES / "data", notebooks_dir=FIXTURES / "notebooks")
+
+
+def html_run(meeting: str, langs, out_dir: Path, data: Path, **options) -> Path:
+    """The IACHR report and the program-wide ones as HTML, in ``langs``; the run must succeed."""
     opts = RunOptions(
-        resolve_meeting(load_meetings(), "2006"),
-        langs=LANGS,
+        resolve_meeting(load_meetings(), meeting),
+        langs=langs,
         formats=("html",),
         jobs=2,
-        out_dir=tmp_path_factory.mktemp("access"),
-        notebooks_dir=FIXTURES / "notebooks",
-        data_path=FIXTURES / "data",
+        out_dir=out_dir,
+        data_path=data,
         implementers=("IACHR",),
         progress=False,
         log=lambda line: None,
+        **options,
     )
     result = run_meeting(opts)
     assert result.ok, [e["error"] for e in result.entries if e["error"]]
@@ -136,20 +142,7 @@ def real_reports(tmp_path_factory):
 
     data = tmp_path_factory.mktemp("shipped") / "program"
     shutil.copytree(config.PROGRAM_DIR, data, ignore=shutil.ignore_patterns(".*"))
-    opts = RunOptions(
-        resolve_meeting(load_meetings(), "2007"),
-        langs=("en", "es"),
-        formats=("html",),
-        jobs=2,
-        out_dir=tmp_path_factory.mktemp("phone"),
-        data_path=data,
-        implementers=("IACHR",),
-        progress=False,
-        log=lambda line: None,
-    )
-    result = run_meeting(opts)
-    assert result.ok, [e["error"] for e in result.entries if e["error"]]
-    return result.meeting_dir
+    return html_run("2007", ("en", "es"), tmp_path_factory.mktemp("phone"), data)
 
 
 @pytest.mark.slow
