@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import DataLayout
+from analysis.dataset.categories import categorical_text
 from analysis.dataset.raw import TEXT
 from analysis.dataset.schema import TABLE_ORDER
 
@@ -77,7 +78,12 @@ def _read_table(file: Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     text = {pa.string(): TEXT, pa.large_string(): TEXT}  # Arrow-backed text, as the loader gives it
-    return pq.read_table(file).to_pandas(types_mapper=text.get)
+    table = pq.read_table(file)
+    encoded = [i for i, field in enumerate(table.schema) if pa.types.is_dictionary(field.type)]
+    frame = table.drop_columns([table.column_names[i] for i in encoded]).to_pandas(types_mapper=text.get)
+    for i in encoded:  # categoricals of sorted text, as the loader gives them
+        frame.insert(i, table.column_names[i], categorical_text(table.column(i)))
+    return frame
 
 
 def write(where: Path, version: str, tables: dict[str, pd.DataFrame]) -> Path | None:

@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.dataset.categories import categories_text, decoded, is_categorical, recoded
 from analysis.dataset.raw import TEXT, RawTable
 from analysis.errors import Problem
 
@@ -47,7 +48,15 @@ _EDGE_SPACE = r"^[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]|[\s\x{0b}\x{1c}-\x{1f}\x{85}
 
 
 def stripped(s: pd.Series) -> pd.Series:
-    """``s`` as Arrow text without leading/trailing whitespace, positional index; no copy when none has any."""
+    """``s`` as Arrow text without leading/trailing whitespace, positional index; no copy when none has any.
+
+    A categorical stays one (each distinct text stripped once).
+    """
+    if is_categorical(s):
+        s = s.reset_index(drop=True)
+        if has_edge_space(pa.chunked_array([categories_text(s)])):
+            s = recoded(s, lambda text: arrow(pd.Series(pd.array(text, dtype=TEXT)).str.strip()))
+        return s
     if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
         s = s.fillna("").astype(str).astype(TEXT)
     s = s.reset_index(drop=True)
@@ -92,15 +101,25 @@ _NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$"
 
 
 def arrow(s: pd.Series) -> pa.ChunkedArray:
-    """The Arrow array behind a text column (converted if it is not Arrow-backed)."""
+    """The Arrow array behind a text column (converted if it is not Arrow-backed; a categorical decoded)."""
     if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
         return s.array.__arrow_array__()
+    if is_categorical(s):
+        return decoded(s)
     return pa.chunked_array([pa.array(s.fillna("").astype(str).to_numpy(dtype=object), pa.string())])
 
 
 def from_arrow(values: pa.Array | pa.ChunkedArray) -> pd.Series:
     """A text column (``string[pyarrow]``) holding Arrow string ``values``."""
     return pd.Series(pd.array(values.cast(pa.string()), dtype=TEXT))
+
+
+def matches(s: pd.Series, pattern: str) -> np.ndarray:
+    """Where the text column ``s`` matches the RE2 ``pattern`` (a categorical's texts matched once each)."""
+    if is_categorical(s):
+        hit = pc.match_substring_regex(categories_text(s), pattern).to_numpy(zero_copy_only=False)
+        return hit[s.cat.codes.to_numpy()] if len(hit) else np.zeros(len(s), dtype=bool)
+    return pc.match_substring_regex(arrow(s), pattern).to_numpy(zero_copy_only=False)
 
 
 def numbers(strings: pa.ChunkedArray | pa.Array) -> np.ndarray:

@@ -18,9 +18,8 @@ import re
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
-from analysis.dataset.checks import arrow, isin, text
+from analysis.dataset.checks import isin, matches, text
 from analysis.dataset.raw import TEXT, RawTable
 from analysis.dataset.schema import TABLES
 from analysis.errors import Problem
@@ -72,7 +71,7 @@ def check_free_text_ids(raw: dict[str, RawTable]) -> list[Problem]:
             values = text(t, col)
             if values is None:
                 continue
-            rows = np.flatnonzero(pc.match_substring_regex(arrow(values), _MAYBE_ID).to_numpy(zero_copy_only=False))
+            rows = np.flatnonzero(matches(values, _MAYBE_ID))
             if not len(rows):
                 continue
             places.append((t, col))

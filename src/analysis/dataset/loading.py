@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 
 from analysis import config
 from analysis.dataset import cache
+from analysis.dataset.categories import CATEGORICAL_TEXT, categorical_text, is_categorical
 from analysis.dataset.checks import arrow, numbers, stripped_columns, text
 from analysis.dataset.raw import TEXT, RawTable, data_version, read_raw
 from analysis.dataset.schema import TABLE_ORDER, TABLES
@@ -86,7 +87,11 @@ class Dataset:
 
 
 def to_typed(raw: dict[str, RawTable]) -> dict[str, pd.DataFrame]:
-    """Convert validated text tables to typed frames (dates, ints, bools...), a column at a time."""
+    """Convert validated text tables to typed frames (dates, ints, bools...), a column at a time.
+
+    Text stays ``string[pyarrow]``, except the repeated texts of
+    :data:`~analysis.dataset.categories.CATEGORICAL_TEXT`, which are categoricals.
+    """
     out = {}
     for name in TABLE_ORDER:
         table = TABLES[name]
@@ -94,12 +99,15 @@ def to_typed(raw: dict[str, RawTable]) -> dict[str, pd.DataFrame]:
         columns = {}
         for col in table.columns:
             s = text(raw[name], col.name) if name in raw else None
-            columns[col.name] = _typed(pd.Series([""] * rows, dtype=TEXT) if s is None else s, col.type)
+            s = pd.Series([""] * rows, dtype=TEXT) if s is None else s
+            columns[col.name] = _typed(s, "categorical" if col.name in CATEGORICAL_TEXT else col.type)
         out[name] = pd.DataFrame(columns)
     return out
 
 
 def _typed(s: pd.Series, kind: str) -> pd.Series:
+    if kind == "categorical":
+        return s if is_categorical(s) else pd.Series(categorical_text(arrow(s)))
     if kind == "date":
         return pd.to_datetime(s.where(s != "", None), format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
     if kind == "int":
@@ -139,13 +147,15 @@ def load_dataset(path: Path | str | None = None, *, validate: bool = True, use_c
         tables = cache.read(where, version)
         if tables is not None:
             return Dataset(tables, path, version)
-    raw = read_raw(path)
+    raw = read_raw(path, compact=True)
     with stripped_columns():  # each column stripped once, for validation and typing
         if validate:
             problems = validate_raw(raw, path)
             if problems:
                 raise DataError(problems)
         tables = to_typed(raw)
+    del raw
+    pa.default_memory_pool().release_unused()  # the text read but not kept, back to the system
     if where is not None and validate and data_version(path) == version:  # unchanged while we read it
         cache.write(where, version, tables)
     return Dataset(tables, path, version)

@@ -4,10 +4,15 @@ Every cell is read as text, so that validation can report a bad value exactly
 as it was written. Typing happens in :mod:`analysis.dataset.loading`.
 
 The text columns are Arrow-backed strings (``string[pyarrow]``): a third of
-the memory of Python ``str`` objects, and vectorized string operations.
-A well-formed CSV is parsed by Arrow's multi-threaded reader; anything it
-refuses (ragged rows, blank lines, bad UTF-8) is read again by the ``csv``
-module, which reports the problem exactly as before.
+the memory of Python ``str`` objects, and vectorized string operations; each
+is one contiguous Arrow array (taking rows from a column of many chunks copies
+the whole column first). With ``compact=True`` (what :func:`load_dataset`
+asks), the repeated texts of :data:`~analysis.dataset.categories.CATEGORICAL_TEXT`
+are dictionary-encoded as Arrow parses them and become categoricals: each
+distinct text is held once. A well-formed CSV is parsed by Arrow's reader (one
+thread: on two shared cores its worker threads cost more CPU than they save);
+anything it refuses (ragged rows, blank lines, bad UTF-8) is read again by the
+``csv`` module, which reports the problem exactly as before.
 """
 
 from __future__ import annotations
@@ -23,10 +28,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.dataset.categories import CATEGORICAL_TEXT, TEXT, categorical_text
 from analysis.dataset.schema import TABLE_ORDER
 from analysis.errors import DataError, Problem
 
-TEXT = pd.StringDtype("pyarrow")
 _SAVE_AS = "save it from Excel as 'CSV UTF-8 (Comma delimited)' and try again"
 
 # A hidden sheet of the Excel export (analysis.excel.export): for each table sheet, how
@@ -49,15 +54,17 @@ class RawTable:
         return self.header_row + 1 + index
 
 
-def read_raw(path: Path | str | None = None) -> dict[str, RawTable]:
+def read_raw(path: Path | str | None = None, *, compact: bool = False) -> dict[str, RawTable]:
     """Read every table of a CSV folder or an .xlsx workbook as text.
 
     Missing tables are simply absent from the result; validation reports them.
-    Raises :class:`DataError` when the path itself cannot be read.
+    Raises :class:`DataError` when the path itself cannot be read. ``compact``
+    reads the columns of :data:`CATEGORICAL_TEXT` of a CSV folder as
+    categoricals (the same texts, each distinct one held once).
     """
     path = Path(path) if path is not None else config.PROGRAM_DIR
     if path.is_dir():
-        return _read_csv_folder(path)
+        return _read_csv_folder(path, CATEGORICAL_TEXT if compact else frozenset())
     if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
         return _read_workbook(path)
     if not path.exists():
@@ -65,18 +72,21 @@ def read_raw(path: Path | str | None = None) -> dict[str, RawTable]:
     raise DataError(Problem("expected a folder of CSV files or an .xlsx workbook", file=str(path)))
 
 
-def _read_csv_folder(folder: Path) -> dict[str, RawTable]:
+def _read_csv_folder(folder: Path, categorical: frozenset[str]) -> dict[str, RawTable]:
     out: dict[str, RawTable] = {}
     for name in TABLE_ORDER:
         file = folder / f"{name}.csv"
         if file.exists():
-            out[name] = RawTable(name, read_csv_text(file), str(file))
+            out[name] = RawTable(name, read_csv_text(file, categorical), str(file))
     return out
 
 
-def read_csv_text(file: Path) -> pd.DataFrame:
-    """One CSV file as a frame of text (header stripped, trailing empty rows dropped)."""
-    frame = _arrow_csv(file)
+def read_csv_text(file: Path, categorical: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """One CSV file as a frame of text (header stripped, trailing empty rows dropped).
+
+    The columns named in ``categorical`` are categoricals when Arrow parses the file.
+    """
+    frame = _arrow_csv(file, categorical)
     if frame is not None:
         return frame
     data = file.read_bytes()
@@ -96,20 +106,24 @@ def read_csv_text(file: Path) -> pd.DataFrame:
     return _frame(rows)
 
 
-def _arrow_csv(file: Path) -> pd.DataFrame | None:
+def _arrow_csv(file: Path, categorical: frozenset[str] = frozenset()) -> pd.DataFrame | None:
     """Parse with Arrow when the file is plain, rectangular UTF-8 CSV; None to fall back."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     if file.stat().st_size < 4096 and not file.read_bytes().strip():
         return None
+    encoded = _header_positions(file, categorical) if categorical else set()
     try:
         table = pacsv.read_csv(
             file,
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 22),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 22, use_threads=False),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.large_string() for i in range(1024)},  # what pandas keeps: no copy
+                column_types={  # large_string is what pandas keeps: no copy
+                    f"f{i}": pa.dictionary(pa.int32(), pa.large_string()) if i in encoded else pa.large_string()
+                    for i in range(1024)
+                },
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -120,7 +134,14 @@ def _arrow_csv(file: Path) -> pd.DataFrame | None:
     if not header or header[-1] == "" or table.num_columns >= 1024:
         return None  # trailing empty header cells: the csv path trims them
     body = table.slice(1)
-    frame = pd.concat([pd.Series(pd.arrays.ArrowStringArray(col)) for col in body.columns], axis=1, keys=header)
+    del table
+    columns = []
+    for name in header:
+        col, body = body.column(0), body.remove_column(0)  # each column's parsed chunks freed once copied
+        columns.append(pd.Series(_text_column(col, name in categorical)))
+        del col
+        pa.default_memory_pool().release_unused()
+    frame = pd.concat(columns, axis=1, keys=header)
     frame.columns = header
     keep = len(frame)
     while keep and all(str(v).strip() == "" for v in frame.iloc[keep - 1]):
@@ -130,6 +151,28 @@ def _arrow_csv(file: Path) -> pd.DataFrame | None:
     frame.attrs["cells_beyond_header"] = 0
     pa.default_memory_pool().release_unused()  # the parser's buffers, so that the next file reuses less
     return frame
+
+
+def _header_positions(file: Path, names: frozenset[str]) -> set[int]:
+    """Positions of the columns called ``names`` in the file's header row (none when it cannot be told)."""
+    with file.open("rb") as fh:
+        head = fh.read(1 << 16)
+    try:
+        first = next(csv.reader(io.StringIO(head.decode("utf-8-sig"), newline="")), [])
+    except (UnicodeDecodeError, csv.Error):
+        return set()
+    return {i for i, name in enumerate(first) if name.strip() in names}
+
+
+def _text_column(col, categorical: bool):
+    """A parsed column as pandas text: a categorical, or one contiguous ``string[pyarrow]`` array."""
+    import pyarrow as pa
+
+    if categorical:
+        return categorical_text(col)
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(pa.large_string())
+    return pd.arrays.ArrowStringArray(pa.chunked_array([col.combine_chunks()], pa.large_string()))
 
 
 def _read_workbook(path: Path) -> dict[str, RawTable]:

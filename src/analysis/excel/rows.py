@@ -61,6 +61,10 @@ def _join(*parts) -> pa.Array:
 
 def _arrow_text(series: pd.Series) -> pa.Array | None:
     """The column as Arrow text, missing values null; None when it holds anything but text."""
+    if isinstance(series.dtype, pd.CategoricalDtype):  # repeated texts held once (the loader's source columns)
+        if not pd.api.types.is_string_dtype(series.dtype.categories.dtype):
+            return None
+        return pa.array(series.array, from_pandas=True).cast(TEXT)
     if isinstance(series.dtype, pd.StringDtype) or pd.api.types.is_string_dtype(series.dtype):
         try:
             return pa.array(series.array, type=TEXT, from_pandas=True)

@@ -15,8 +15,13 @@ date in doubt).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.api.extensions import take
 
+from analysis.dataset.checks import arrow
 from analysis.measures.status import milestone_status
 
 CHANGE_KEYS = (
@@ -64,15 +69,15 @@ def _empty() -> dict[str, pd.DataFrame]:
 def _previous(new: pd.DataFrame, old: pd.DataFrame, key: str, column: str) -> pd.Series:
     """``old``'s ``column`` for each row of ``new``, matched on ``key`` (NaN where ``old`` has no such row).
 
-    One hash lookup per row (ids are unique; a repeated id keeps its last row),
-    without merging the wide frames.
+    One hash lookup per row in Arrow (ids are unique; a repeated id keeps its
+    last row), without merging the wide frames and without a Python string
+    per id (at 1M observations that took 170 MB more at its peak, for the same time).
     """
-    # plain object keys: hashing Python strings is faster here than Arrow-backed index lookups
-    previous = pd.Series(old[column].to_numpy(), index=pd.Index(old[key].to_numpy(dtype=object)))
-    if not previous.index.is_unique:
-        previous = previous[~previous.index.duplicated(keep="last")]
-    keys = pd.Series(new[key].to_numpy(dtype=object), index=new.index)
-    return keys.map(previous)
+    old_keys, n = arrow(old[key]), len(old)
+    backwards = old_keys.take(pa.array(np.arange(n - 1, -1, -1, dtype=np.int64)))  # a repeated id: its last row
+    at = pc.fill_null(pc.index_in(arrow(new[key]), value_set=backwards.combine_chunks()), -1).to_numpy()
+    rows = np.where(at >= 0, n - 1 - at, -1)
+    return pd.Series(take(old[column].to_numpy(), rows, allow_fill=True), index=new.index)
 
 
 def changes_between(old_ds, new_ds, old_as_of, new_as_of, implementer: str | None = None) -> dict[str, pd.DataFrame]:

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas._libs.sparse import IntIndex  # the public SparseArray's sparse_index type
 
+from analysis.dataset.categories import categorical_text, categories_text
 from analysis.dataset.checks import arrow
 from analysis.dataset.formulas import formula_inputs  # the one parser; validation uses it too
 from analysis.dataset.raw import TEXT
@@ -235,13 +236,13 @@ def indicator_table(
         c: pa.chunked_array([k for p in parts for k in arrow(p[c]).cast(pa.large_string()).chunks])
         for c in ("indicator_id", "country", "election")
     }
-    kept = pa.array(~np.isnan(value) & pc.not_equal(text["country"], "").to_numpy(zero_copy_only=False))
+    kept = ~np.isnan(value) & pc.not_equal(text["country"], "").to_numpy(zero_copy_only=False)
     codes, names = {}, {}
     for c, values in text.items():
-        codes[c], names[c] = _sorted_codes(pc.filter(values, kept))
+        codes[c], names[c] = _sorted_codes(values, kept)
     if not len(codes["country"]):
         return pd.DataFrame(columns=["country", "election"])
-    value = value[kept.to_numpy(zero_copy_only=False)]
+    value = value[kept]
     places, place = np.unique(codes["country"] * len(names["election"]) + codes["election"], return_inverse=True)
     cells, first = np.unique(place * len(names["indicator_id"]) + codes["indicator_id"], return_index=True)
     column, row = cells % len(names["indicator_id"]), cells // len(names["indicator_id"])
@@ -262,11 +263,11 @@ def indicator_table(
     return out
 
 
-def _sorted_codes(values: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """Integer codes of ``values`` that sort as the texts do, and the distinct texts in that order."""
-    encoded = pc.dictionary_encode(values.combine_chunks())
-    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    codes = rank[encoded.indices.to_numpy(zero_copy_only=False)] if len(encoded) else np.zeros(0, np.int64)
-    return codes, encoded.dictionary.take(pa.array(order))
+def _sorted_codes(values: pa.ChunkedArray, kept: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """Integer codes of the ``kept`` ``values`` that sort as the texts do, and the distinct texts in that order.
+
+    The texts are encoded where they lie (no copy of a column); the list of
+    distinct texts may hold some only the rows left out have.
+    """
+    encoded = pd.Series(categorical_text(values))
+    return encoded.cat.codes.to_numpy()[kept].astype(np.int64), categories_text(encoded)
