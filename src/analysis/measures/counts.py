@@ -101,11 +101,12 @@ def implementer_counts(
     t = implementer_slice(ds, implementer)
     own_actions = t.get("own_actions", t["actions"])
     ms = mandate_status(t["mandates"], t["actions"], t["action_mandates"])
+    doers = own_actions[["implementer_id"]]  # counted by kind without copying the actions' texts
     parts = [
         _count(ms, "mandates"),
         *[_count(ms[ms["status"] == s], f"mandates_{s}") for s in MANDATE_STATUSES],
-        _count(own_actions[own_actions["kind"] == "carried_out"], "actions_carried_out"),
-        _count(own_actions[own_actions["kind"] == "planned"], "actions_planned"),
+        _count(doers[own_actions["kind"] == "carried_out"], "actions_carried_out"),
+        _count(doers[own_actions["kind"] == "planned"], "actions_planned"),
         _count(t["milestones"], "milestones"),
         _count(t["observations"], "observations"),
     ]

@@ -47,6 +47,8 @@ REPORTED_RULE = (
     "special meeting). A group of implementers reports through its members' actions on its mandates."
 )
 COLUMNS = ["implementer_id", "actions_reported", "figures_reported", "milestone_updates_reported", "reported"]
+#: What the rule reads of an action (the rest, long texts, is never copied here).
+ACTION_COLUMNS = ["action_id", "implementer_id", "kind", "start", "end", "section"]
 
 
 @lru_cache(maxsize=4096)
@@ -104,7 +106,7 @@ def _group_actions(ds, implementers: pd.DataFrame) -> pd.DataFrame:
     mandates = ds.mandates.loc[ds.mandates["implementer_id"].isin(groups), ["mandate_id", "implementer_id"]]
     links = ds.action_mandates.loc[ds.action_mandates["mandate_id"].isin(mandates["mandate_id"])]
     links = links[["action_id", "mandate_id"]].merge(mandates, on="mandate_id")
-    actions = ds.actions[ds.actions["action_id"].isin(links["action_id"])]
+    actions = ds.actions.loc[ds.actions["action_id"].isin(links["action_id"]), ACTION_COLUMNS]
     linked = actions.drop(columns="implementer_id").merge(links[["action_id", "implementer_id"]], on="action_id")
     return linked.drop_duplicates(["action_id", "implementer_id"])
 
@@ -126,7 +128,7 @@ def reported_in_period(
     (how many rows count) and the boolean ``reported``.
     """
     implementers = ds.implementers[["implementer_id", "kind"]]
-    actions, observations, milestones = ds.actions, ds.observations, ds.milestones
+    actions, observations, milestones = ds.actions[ACTION_COLUMNS], ds.observations, ds.milestones
     if implementer is not None:
         implementers = implementers[implementers["implementer_id"] == implementer]
         actions = actions[actions["implementer_id"] == implementer]
