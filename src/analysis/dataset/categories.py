@@ -5,7 +5,10 @@ for a contradiction's second passage) and its ``note`` are long texts repeated
 from row to row: every figure taken from one passage cites that passage. As
 ``string[pyarrow]`` a column holds its full text on every row (at 1M synthetic
 observations, 290 of the 470 MB the table takes); as a categorical each
-distinct text is held once and each row holds a small integer code.
+distinct text is held once and each row holds a small integer code. A column
+is held so only where its texts repeat (:func:`worth_holding_once`: on average
+each on two rows or more); a column of different texts (a note per row) stays
+``string[pyarrow]``, which costs less for it.
 
 The categories are ``string[pyarrow]``, distinct and sorted, so sorting by such
 a column sorts by its text, and the same data gives the same column whether it
@@ -37,6 +40,26 @@ CATEGORICAL_TEXT = frozenset({"section", "excerpt", "section_b", "excerpt_b", "n
 
 def is_categorical(s: pd.Series) -> bool:
     return isinstance(s.dtype, pd.CategoricalDtype)
+
+
+def worth_holding_once(distinct: int, rows: int) -> bool:
+    """Whether a column of ``rows`` texts, ``distinct`` of them different, is held as a categorical.
+
+    Only when a text is on two rows or more on average: a column of different
+    texts (a note per row) costs less as plain text, and costs no hashing and
+    sorting of every text.
+    """
+    return 2 * distinct <= rows
+
+
+def repeated(values: pa.ChunkedArray) -> bool:
+    """For text as Arrow's CSV reader dictionary-encodes it (a dictionary per chunk): clearly worth holding once.
+
+    The chunks' dictionaries add up to at least the number of distinct texts,
+    so this never says yes wrongly; the typed table decides exactly
+    (:func:`analysis.dataset.loading.to_typed`).
+    """
+    return worth_holding_once(sum(len(chunk.dictionary) for chunk in values.chunks), len(values))
 
 
 def categorical_text(values: pa.Array | pa.ChunkedArray) -> pd.Categorical:

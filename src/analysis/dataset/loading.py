@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from analysis import config
 from analysis.dataset import cache
-from analysis.dataset.categories import CATEGORICAL_TEXT, categorical_text, is_categorical
+from analysis.dataset.categories import CATEGORICAL_TEXT, categorical_text, is_categorical, worth_holding_once
 from analysis.dataset.checks import arrow, numbers, stripped_columns, text
 from analysis.dataset.raw import TEXT, RawTable, data_version, read_raw
 from analysis.dataset.schema import TABLE_ORDER, TABLES
@@ -89,8 +89,9 @@ class Dataset:
 def to_typed(raw: dict[str, RawTable]) -> dict[str, pd.DataFrame]:
     """Convert validated text tables to typed frames (dates, ints, bools...), a column at a time.
 
-    Text stays ``string[pyarrow]``, except the repeated texts of
-    :data:`~analysis.dataset.categories.CATEGORICAL_TEXT`, which are categoricals.
+    Text stays ``string[pyarrow]``, except the columns of
+    :data:`~analysis.dataset.categories.CATEGORICAL_TEXT` whose texts repeat
+    (:func:`~analysis.dataset.categories.worth_holding_once`), which are categoricals.
     """
     out = {}
     for name in TABLE_ORDER:
@@ -106,8 +107,15 @@ def to_typed(raw: dict[str, RawTable]) -> dict[str, pd.DataFrame]:
 
 
 def _typed(s: pd.Series, kind: str) -> pd.Series:
-    if kind == "categorical":
-        return s if is_categorical(s) else pd.Series(categorical_text(arrow(s)))
+    if kind == "categorical":  # held once where texts repeat; a column of different texts stays plain
+        if is_categorical(s):
+            return (
+                s
+                if worth_holding_once(len(s.cat.categories), len(s))
+                else pd.Series(TEXT.construct_array_type()(arrow(s)))
+            )
+        distinct = pc.count_distinct(arrow(s)).as_py() if len(s) else 0
+        return pd.Series(categorical_text(arrow(s))) if worth_holding_once(distinct, len(s)) else s
     if kind == "date":
         return pd.to_datetime(s.where(s != "", None), format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
     if kind == "int":

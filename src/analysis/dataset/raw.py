@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.dataset.categories import CATEGORICAL_TEXT, TEXT, categorical_text
+from analysis.dataset.categories import CATEGORICAL_TEXT, TEXT, categorical_text, repeated
 from analysis.dataset.schema import TABLE_ORDER
 from analysis.errors import DataError, Problem
 
@@ -138,8 +138,13 @@ def _arrow_csv(file: Path, categorical: frozenset[str] = frozenset()) -> pd.Data
     columns = []
     for name in header:
         col, body = body.column(0), body.remove_column(0)  # each column's parsed chunks freed once copied
-        columns.append(pd.Series(_text_column(col, name in categorical)))
+        if pa.types.is_dictionary(col.type) and name in categorical and repeated(col):
+            values = categorical_text(col)
+        else:  # one contiguous array: taking rows from a chunked one copies the whole column first
+            col = col.cast(pa.large_string()) if pa.types.is_dictionary(col.type) else col
+            values = pd.arrays.ArrowStringArray(pa.chunked_array([col.combine_chunks()], pa.large_string()))
         del col
+        columns.append(pd.Series(values))
         pa.default_memory_pool().release_unused()
     frame = pd.concat(columns, axis=1, keys=header)
     frame.columns = header
@@ -162,17 +167,6 @@ def _header_positions(file: Path, names: frozenset[str]) -> set[int]:
     except (UnicodeDecodeError, csv.Error):
         return set()
     return {i for i, name in enumerate(first) if name.strip() in names}
-
-
-def _text_column(col, categorical: bool):
-    """A parsed column as pandas text: a categorical, or one contiguous ``string[pyarrow]`` array."""
-    import pyarrow as pa
-
-    if categorical:
-        return categorical_text(col)
-    if pa.types.is_dictionary(col.type):
-        col = col.cast(pa.large_string())
-    return pd.arrays.ArrowStringArray(pa.chunked_array([col.combine_chunks()], pa.large_string()))
 
 
 def _read_workbook(path: Path) -> dict[str, RawTable]:
