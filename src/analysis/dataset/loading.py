@@ -109,11 +109,7 @@ def to_typed(raw: dict[str, RawTable]) -> dict[str, pd.DataFrame]:
 def _typed(s: pd.Series, kind: str) -> pd.Series:
     if kind == "categorical":  # held once where texts repeat; a column of different texts stays plain
         if is_categorical(s):
-            return (
-                s
-                if worth_holding_once(len(s.cat.categories), len(s))
-                else pd.Series(TEXT.construct_array_type()(arrow(s)))
-            )
+            return s  # the reader kept it so because it pays (categories.repeated)
         distinct = pc.count_distinct(arrow(s)).as_py() if len(s) else 0
         return pd.Series(categorical_text(arrow(s))) if worth_holding_once(distinct, len(s)) else s
     if kind == "date":
