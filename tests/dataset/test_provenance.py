@@ -7,7 +7,9 @@ where a missing source is a failure: the check must not silently not run.
 from __future__ import annotations
 
 import os
+import shutil
 
+import pandas as pd
 import pytest
 from conftest import run_cli
 
@@ -95,3 +97,18 @@ def test_validate_says_in_one_line_that_it_could_not_check_excerpts(tmp_path):
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stderr.splitlines() if "excerpts were not checked" in line]
     assert len(lines) == 1 and str(nowhere) in lines[0]
+
+
+def test_sources_held_once_are_checked_the_same(tmp_path):
+    """``validate`` reads section and excerpt as categoricals where they repeat: the same problems."""
+    data = tmp_path / "program"
+    shutil.copytree(config.PROGRAM_DIR, data)
+    text = (data / "mandates.csv").read_text(encoding="utf-8")
+    assert ",IV.F.1," in text and "democratic processes." in text
+    text = text.replace("democratic processes.", "democratic processes!", 2).replace(",IV.F.1,", ",IV.F.2,", 1)
+    (data / "mandates.csv").write_text(text, encoding="utf-8")
+    compact = read_raw(data, compact=True)
+    assert isinstance(compact["mandates"].frame["section"].dtype, pd.CategoricalDtype)
+    problems = [str(p) for p in check_excerpts(compact, WORK_PLAN)]
+    assert len(problems) >= 2
+    assert problems == [str(p) for p in check_excerpts(read_raw(data), WORK_PLAN)]

@@ -38,7 +38,7 @@ def validate(path: Path | None, no_sources: bool) -> int:
     from analysis.errors import DataError
 
     path = path or config.PROGRAM_DIR
-    raw = read_raw(path)
+    raw = read_raw(path, compact=True)  # repeated source texts held once (they are only read)
     detail(f"read {len(raw)} tables from {path}")
     problems = validate_raw(raw, path)
     warnings = missing_translations(raw)
