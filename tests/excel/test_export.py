@@ -307,3 +307,19 @@ def test_opens_in_libreoffice_with_the_same_values(exported, tmp_path):
     assert all(c.data_type != "f" for row in wb["actions"].iter_rows() for c in row)
     values = [r["value"] for r in records(lo, "observations")]
     assert all(isinstance(v, float) for v in values)
+
+
+@pytest.mark.libreoffice
+def test_true_false_cells_print_as_yes_no_in_the_export_language(printed_es):
+    # a false cross_cutting cell printed as "0" through LibreOffice before
+    out, _, pdf = printed_es
+    mandates = openpyxl.load_workbook(out)["mandates"]
+    codes = [c.value for c in mandates[1]]
+    col = codes.index("cross_cutting") + 1
+    cells = [row[col - 1] for row in mandates.iter_rows(min_row=3) if row[col - 1].value is not None]
+    assert cells and all(isinstance(c.value, bool) for c in cells)  # still booleans for anyone who filters
+    assert {c.number_format for c in cells} == {'"sí";"sí";"no"'}
+    flags = load_dataset().tables["mandates"]["cross_cutting"]
+    words = re.findall(r"\w+", printed_text(pdf, "mandates"))
+    assert words.count("sí") >= int(flags.sum()) and words.count("no") >= int((~flags).sum())
+    assert "0" not in words, "a false cell printed as a number"  # seq numbers start at 1

@@ -200,7 +200,15 @@ def _write_tables(wb, ds, lang, page) -> None:
             page=(f"{page[0]} - {name}", page[1]),
             colours={"lifecycle_status": STATUS_COLOURS},
             cut_note=label("cut_in_print", lang),
+            formats={c: yes_no_format(lang) for c in codes if pd.api.types.is_bool_dtype(frame[c])},
         )
+
+
+def yes_no_format(lang: str) -> str:
+    """Number format that shows a true/false cell as yes/no in ``lang`` where the reader applies formats
+    to booleans (LibreOffice: without it a false cell prints as 0); Excel shows its own TRUE/FALSE."""
+    yes, no = (i18n.t(k, lang).replace('"', "") for k in ("label.yes", "label.no"))
+    return f'"{yes}";"{yes}";"{no}"'
 
 
 def _status_sheet(wb, key: str, frame: pd.DataFrame, vocabulary: str, lang: str, page) -> None:
