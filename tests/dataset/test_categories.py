@@ -121,3 +121,26 @@ def test_a_column_of_different_texts_stays_plain_text(mini):
     assert ds.observations["note"].tolist() == [f"a note of its own, number {n}" for n in range(len(rows))]
     assert isinstance(ds.observations["section"].dtype, pd.CategoricalDtype)
     pd.testing.assert_frame_equal(load_dataset(mini).observations, ds.observations)  # from the snapshot
+
+
+def test_a_long_column_of_different_texts_is_judged_on_a_sample(monkeypatch):
+    from analysis.dataset import categories
+
+    counted = []
+    real = categories.pc.count_distinct
+
+    def count(values, *args, **kwargs):
+        counted.append(len(values))
+        return real(values, *args, **kwargs)
+
+    monkeypatch.setattr(categories.pc, "count_distinct", count)
+    n = 5 * categories.SAMPLE
+    different = pa.array([f"a note of its own, number {i}" for i in range(n)])
+    assert not categories.texts_repeat(different)
+    assert len(counted) == 1 and counted[0] <= categories.SAMPLE + 1  # only the sample was hashed
+    counted.clear()
+    repeating = pa.array([f"one of a few notes, number {i % 1000}" for i in range(n)])
+    assert categories.texts_repeat(repeating)
+    assert len(counted) == 2 and counted[0] <= categories.SAMPLE + 1 and counted[1] == n  # then the whole column
+    half = pa.array([f"text {i // 3}" for i in range(3000)])  # short: counted exactly, each text on three rows
+    assert categories.texts_repeat(half) and not categories.texts_repeat(pa.array([str(i) for i in range(3000)]))

@@ -7,8 +7,9 @@ from row to row: every figure taken from one passage cites that passage. As
 observations, 290 of the 470 MB the table takes); as a categorical each
 distinct text is held once and each row holds a small integer code. A column
 is held so only where its texts repeat (:func:`worth_holding_once`: on average
-each on two rows or more); a column of different texts (a note per row) stays
-``string[pyarrow]``, which costs less for it.
+each on two rows or more; :func:`texts_repeat` judges a long column on a sample
+first); a column of different texts (a note per row) stays ``string[pyarrow]``,
+which costs less for it.
 
 The categories are ``string[pyarrow]``, distinct and sorted, so sorting by such
 a column sorts by its text, and the same data gives the same column whether it
@@ -50,6 +51,30 @@ def worth_holding_once(distinct: int, rows: int) -> bool:
     sorting of every text.
     """
     return 2 * distinct <= rows
+
+
+#: Rows of the evenly spaced sample that :func:`texts_repeat` hashes before a whole column.
+SAMPLE = 1 << 16
+
+
+def texts_repeat(values: pa.Array | pa.ChunkedArray) -> bool:
+    """:func:`worth_holding_once` for a whole column, without hashing every text of a column of different texts.
+
+    Counting the distinct texts of 1M different notes takes a hash table of about
+    400 MB, more than the column. A column longer than four samples is first
+    judged on an evenly spaced sample of :data:`SAMPLE` rows: if the sample's texts
+    do not repeat, neither are the column's held once (a text on two rows far
+    apart may go unseen: the column then stays plain text, which holds the same
+    values). Otherwise the whole column is counted.
+    """
+    n = len(values)
+    if n > 4 * SAMPLE:
+        sample = values.take(pa.array(np.arange(0, n, n // SAMPLE)))
+        if not worth_holding_once(pc.count_distinct(sample).as_py(), len(sample)):
+            return False
+    distinct = pc.count_distinct(values).as_py() if n else 0
+    pa.default_memory_pool().release_unused()  # the count's hash table
+    return worth_holding_once(distinct, n)
 
 
 def repeated(values: pa.ChunkedArray) -> bool:

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from analysis import config
 from analysis.dataset import cache
-from analysis.dataset.categories import CATEGORICAL_TEXT, categorical_text, is_categorical, worth_holding_once
+from analysis.dataset.categories import CATEGORICAL_TEXT, categorical_text, is_categorical, texts_repeat
 from analysis.dataset.checks import arrow, numbers, stripped_columns, text
 from analysis.dataset.raw import TEXT, RawTable, data_version, read_raw
 from analysis.dataset.schema import TABLE_ORDER, TABLES
@@ -91,7 +91,7 @@ def to_typed(raw: dict[str, RawTable]) -> dict[str, pd.DataFrame]:
 
     Text stays ``string[pyarrow]``, except the columns of
     :data:`~analysis.dataset.categories.CATEGORICAL_TEXT` whose texts repeat
-    (:func:`~analysis.dataset.categories.worth_holding_once`), which are categoricals.
+    (:func:`~analysis.dataset.categories.texts_repeat`), which are categoricals.
     """
     out = {}
     for name in TABLE_ORDER:
@@ -110,8 +110,7 @@ def _typed(s: pd.Series, kind: str) -> pd.Series:
     if kind == "categorical":  # held once where texts repeat; a column of different texts stays plain
         if is_categorical(s):
             return s  # the reader kept it so because it pays (categories.repeated)
-        distinct = pc.count_distinct(arrow(s)).as_py() if len(s) else 0
-        return pd.Series(categorical_text(arrow(s))) if worth_holding_once(distinct, len(s)) else s
+        return pd.Series(categorical_text(arrow(s))) if texts_repeat(arrow(s)) else s
     if kind == "date":
         return pd.to_datetime(s.where(s != "", None), format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
     if kind == "int":
