@@ -181,8 +181,19 @@ def _fingerprint() -> str:
     return hashlib.sha256(Path(__file__).read_bytes() + columns.encode()).hexdigest()[:12]
 
 
-def generate(out: Path, scale: int, observations: int | None = None, seed: int = 7, reuse: bool = False) -> Path:
-    """Write the synthetic tables into ``out`` (a new ``synthetic-...`` folder); return it."""
+def generate(
+    out: Path,
+    scale: int,
+    observations: int | None = None,
+    seed: int = 7,
+    reuse: bool = False,
+    distinct_notes: bool = False,
+) -> Path:
+    """Write the synthetic tables into ``out`` (a new ``synthetic-...`` folder); return it.
+
+    ``distinct_notes``: every row's note says its row number, so no two notes are alike (the case where
+    holding repeated texts once saves nothing).
+    """
     out = Path(out).resolve()
     if out.is_relative_to(config.DATA_DIR.resolve()):
         raise SystemExit(f"refusing to write synthetic data under {config.DATA_DIR}: choose another folder")
@@ -190,7 +201,8 @@ def generate(out: Path, scale: int, observations: int | None = None, seed: int =
         raise SystemExit(f"the folder name must say it is synthetic (e.g. synthetic-x{scale}), got {out.name!r}")
     note = (
         f"SYNTHETIC data made by benchmarks/synthetic.py (scale {scale}, observations {observations or 'scaled'}, "
-        f"seed {seed}). Not program data: never copy it into data/program/.\n"
+        f"seed {seed}{', a different note on every row' if distinct_notes else ''}). "
+        "Not program data: never copy it into data/program/.\n"
         f"Made from shipped data {data_version(config.PROGRAM_DIR)} by generator {_fingerprint()}.\n"
     )
     readme = out / "SYNTHETIC-DATA-README.txt"
@@ -210,6 +222,8 @@ def generate(out: Path, scale: int, observations: int | None = None, seed: int =
         if name == "observations":
             _observations(frame, rng)
         _label(frame, name)
+        if distinct_notes and "note" in frame.columns:
+            frame["note"] = frame["note"] + " (row " + pd.Series(np.arange(1, len(frame) + 1)).astype(str) + ")"
         frame.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
     readme.write_text(note, encoding="utf-8")
     return out
@@ -221,9 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--observations", type=int, help="number of observations (default: scale x shipped)")
     ap.add_argument("--out", type=Path, help="folder to write (default benchmarks/results/synthetic-x<scale>)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--distinct-notes", action="store_true", help="a different note on every row")
     args = ap.parse_args(argv)
     name = f"synthetic-x{args.scale}" + (f"-obs{args.observations}" if args.observations else "")
-    out = generate(args.out or OUT / name, args.scale, args.observations, args.seed)
+    name += "-distinct-notes" if args.distinct_notes else ""
+    out = generate(args.out or OUT / name, args.scale, args.observations, args.seed, distinct_notes=args.distinct_notes)
     print(out)
     return 0
 
