@@ -147,15 +147,21 @@ def _chosen(ds, meeting: Meeting, implementers) -> tuple[list[str], dict[str, di
     else:
         chosen = list(counts.loc[counts["has_data"], "implementer_id"])
     numbers = counts.set_index("implementer_id").select_dtypes("integer")
-    per = {imp: {k: int(v) for k, v in row.items()} for imp, row in numbers.iterrows()}
+    # Only the reports' own rows: a dict per implementer of a large program is seconds the run does not use.
+    mine = numbers[numbers.index.isin(chosen)]
+    per = {imp: {k: int(v) for k, v in zip(mine.columns, row)} for imp, row in zip(mine.index, mine.to_numpy())}
     per["*"] = {k: int(v) for k, v in numbers.sum().items()}
-    obs = ds.observations
-    voting = obs[obs["country"].fillna("").astype(str).str.strip() != ""] if "country" in obs else obs.iloc[0:0]
-    per["voting"] = {
-        "voting_figures": len(voting),
-        "voting_countries": int(voting["country"].nunique()) if len(voting) else 0,
-    }
+    per["voting"] = _voting_counts(ds.observations)
     return chosen, per
+
+
+def _voting_counts(obs) -> dict[str, int]:
+    """Figures with a country (not blank) and how many countries, judged once per distinct country text."""
+    if "country" not in obs:
+        return {"voting_figures": 0, "voting_countries": 0}
+    country = obs["country"].fillna("")
+    kept = [c for c in country.unique() if str(c).strip()]
+    return {"voting_figures": int(country.isin(kept).sum()), "voting_countries": len(kept)}
 
 
 def implementer_title(row, lang: str) -> str:

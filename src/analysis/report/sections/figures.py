@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 from analysis import i18n
@@ -129,7 +130,11 @@ def figures(rep: Report, obs: pd.DataFrame) -> list[Html]:
 
 def _distinct(obs: pd.DataFrame) -> pd.DataFrame:
     """Each figure once: rows saying the same thing (indicator, who, where, when, value) are one bar."""
-    key = obs[["indicator_id", "implementer_id", "country", "election", "period_text", "value"]].fillna("").astype(str)
+    # The same key as the rows written as text (a missing cell is "", the value as str() writes it), without
+    # turning 1M rows into Python strings: texts compared as they are, the value by number and sign (str(-0.0)).
+    texts = obs[["indicator_id", "implementer_id", "country", "election", "period_text"]].fillna("")
+    value = obs["value"]
+    key = texts.assign(value=value.fillna(0.0), blank=value.isna(), negative=np.signbit(value.fillna(0.0)))
     return obs[~key.duplicated()]
 
 

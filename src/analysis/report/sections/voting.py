@@ -31,7 +31,8 @@ def _voting_inputs(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     def build():
         obs = ds.observations
-        obs = obs[(obs["country"].astype(str) != "") & (obs["election"].astype(str) != "")]
+        # A missing cell counts as filled, as its text "<NA>" did; compared as Arrow text, not 1M Python strings.
+        obs = obs[(obs["country"] != "").fillna(True) & (obs["election"] != "").fillna(True)]
         return obs, derived_indicators(ds.indicators, obs)
 
     return per_dataset(ds, ("voting",), build)
@@ -45,7 +46,11 @@ def _stacked(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
 
 def voting_indicators(ds: Dataset) -> tuple[list[str], pd.Series]:
     """Every voting-abroad indicator (observed, then derived, each in the indicators' order) and how many
-    (country, election) pairs have a figure for it."""
+    (country, election) pairs have a figure for it (once per dataset)."""
+    return per_dataset(ds, ("voting_indicators",), lambda: _voting_indicators(ds))
+
+
+def _voting_indicators(ds: Dataset) -> tuple[list[str], pd.Series]:
     obs, derived = _voting_inputs(ds)
     exact = obs[obs["comparator"].isin(["=", "~"]) & obs["value"].notna()]
     pairs = _stacked(
@@ -54,7 +59,7 @@ def voting_indicators(ds: Dataset) -> tuple[list[str], pd.Series]:
     ).drop_duplicates()
     counts = pairs.groupby("indicator_id").size()
     order = ds.indicators["indicator_id"].tolist()
-    observed, made = set(obs["indicator_id"]), set(derived["indicator_id"])
+    observed, made = set(obs["indicator_id"].unique()), set(derived["indicator_id"].unique())
     return [i for i in order if i in observed] + [i for i in order if i in made and i not in observed], counts
 
 
@@ -94,7 +99,8 @@ def voting_abroad(
         out = out.loc[sorted(filled.sort_values(ascending=False, kind="stable").index[:max_rows])]
         out = out.reset_index(drop=True)
         keys = out[["country", "election"]]
-    mine = obs.astype({"country": object, "election": object}).merge(keys, on=["country", "election"])
+    shown = pd.MultiIndex.from_arrays([obs["country"], obs["election"]]).isin(pd.MultiIndex.from_frame(keys))
+    mine = obs[shown].astype({"country": object, "election": object}).merge(keys, on=["country", "election"])
     if not set(ids) & set(derived["indicator_id"]):  # no derived column (whose inputs may be any): shown figures only
         mine = mine[mine["indicator_id"].isin(ids)]
     refs = mine.groupby(["country", "election"])["observation_id"].agg(lambda s: ";".join(map(str, s)))
