@@ -13,6 +13,12 @@ to a temporary folder and renamed into place, so a reader never sees half a
 snapshot, and two processes writing the same snapshot do not collide. Only
 the newest few snapshots are kept. Set ``ANALYSIS_DATASET_CACHE=0`` to turn
 the cache off (it is also silently skipped where the folder is read-only).
+
+A meeting run hashes the data once and gives its report kernels the version
+(:data:`RUN_VERSION`, set in the run's worker processes only), so a kernel
+reads the snapshot of the run's version without hashing every file again; its
+report then shows the data the run's pages and manifest name. Where that
+snapshot is missing, the load hashes and reads the files as usual.
 """
 
 from __future__ import annotations
@@ -32,6 +38,16 @@ from analysis.dataset.raw import TEXT
 from analysis.dataset.schema import TABLE_ORDER
 
 KEEP = 4  # snapshots kept per data folder: the current data and a few recent versions
+
+
+RUN_VERSION = "ANALYSIS_RUN_DATA_VERSION"  # "<resolved data path>\n<version>", set by a meeting run's workers
+
+
+def run_version(path: Path) -> str | None:
+    """The data version a meeting run computed for the data at ``path`` (None outside a run, or other data)."""
+    given = os.environ.get(RUN_VERSION, "")
+    where, _, version = given.partition("\n")
+    return version if version and where == str(Path(path).resolve()) else None
 
 
 def enabled() -> bool:

@@ -144,8 +144,13 @@ def load_dataset(path: Path | str | None = None, *, validate: bool = True, use_c
     path = Path(path) if path is not None else config.PROGRAM_DIR
     if not path.exists():
         read_raw(path)  # raises the one-line error
-    version = data_version(path)
     where = cache.folder(path) if use_cache else None
+    given = cache.run_version(path) if where is not None else None
+    if given is not None:  # in a meeting run's kernel: the snapshot of the run's version, not hashed again
+        tables = cache.read(where, given)
+        if tables is not None:
+            return Dataset(tables, path, given)
+    version = data_version(path)
     if where is not None:
         tables = cache.read(where, version)
         if tables is not None:

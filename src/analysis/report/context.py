@@ -192,6 +192,15 @@ def implementer_names(ds: Dataset, lang: str) -> dict[str, str]:
 _LOOKUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def counts_of(ds: Dataset, as_of=None, implementer: str | None = None, meeting=None) -> pd.DataFrame:
+    """:func:`analysis.measures.implementer_counts`, once per dataset and arguments (the executive summary and
+    the reporting section of the overview ask for the same program-wide counts). Read it; do not change it."""
+    from analysis.measures import implementer_counts
+
+    key = ("implementer_counts", as_of, implementer, meeting)
+    return per_dataset(ds, key, lambda: implementer_counts(ds, as_of, implementer, meeting=meeting))
+
+
 def per_dataset(ds: Dataset, key: tuple, build):
     """``build()`` once per dataset and ``key``: lookups that sections call per row stay O(1), not a scan per call."""
     cache = _LOOKUPS.setdefault(ds, {})

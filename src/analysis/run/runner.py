@@ -166,14 +166,16 @@ class _Printer:
         self.browser.close()
 
 
-def _pool(opts: RunOptions, meeting_dir: Path, workers: int) -> ProcessPoolExecutor:
+def _pool(opts: RunOptions, meeting_dir: Path, workers: int, data_version: str) -> ProcessPoolExecutor:
     preload()  # before the fork, so that workers share it instead of each loading it
     ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    data = str(Path(opts.data_path or config.PROGRAM_DIR).resolve())
+    stderr = str(meeting_dir / "logs" / "kernels.stderr")
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=ctx,
         initializer=worker_init,
-        initargs=(str(meeting_dir / "logs" / "kernels.stderr"), opts.kernel_name, str(opts.notebooks_dir)),
+        initargs=(stderr, opts.kernel_name, str(opts.notebooks_dir), (data, data_version)),
     )
 
 
@@ -185,7 +187,7 @@ def _produce(opts: RunOptions, ledger: RunLedger, to_execute: list[Report], to_p
     pool, futures = None, {}
     try:
         if to_execute:
-            pool = _pool(opts, meeting_dir, workers)
+            pool = _pool(opts, meeting_dir, workers, ledger.data_version)
             for i, r in enumerate(to_execute):
                 job = _job(r, opts, meeting_dir, ledger.data_version, opts.langs)
                 job["prewarm"] = i < len(to_execute) - workers  # the last ones have no successor

@@ -86,10 +86,14 @@ def _stop_warm_kernels() -> None:
         stop_kernel(_WARM.popitem()[1])
 
 
-def worker_init(stderr_path: str, kernel_name: str, cwd: str) -> None:
+def worker_init(stderr_path: str, kernel_name: str, cwd: str, data_version: tuple[str, str] | None = None) -> None:
     from multiprocessing.util import Finalize
 
+    from analysis.dataset.cache import RUN_VERSION
+
     die_with_parent()
+    if data_version is not None:  # (resolved data path, version): kernels read that snapshot without hashing
+        os.environ[RUN_VERSION] = "\n".join(data_version)
     # Kernels inherit stderr and print start-up warnings there; keep them out of the terminal.
     fd = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(fd, 2)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import i18n
-from analysis.measures import MILESTONE_STATUSES, implementer_counts, program_totals
-from analysis.report.context import Report, implementer_name
+from analysis.measures import MILESTONE_STATUSES, program_totals
+from analysis.report.context import Report, counts_of, implementer_name
 from analysis.report.tables import Html, join, paragraph
 
 # The glossary's entries: each status (terms catalogue) with its definition (reports catalogue).
@@ -41,7 +41,7 @@ def period_text(rep: Report) -> str:
 
 
 def _counts(rep: Report, implementer: str | None) -> pd.Series:
-    counts = implementer_counts(rep.ds, rep.as_of, implementer, meeting=rep.meeting)
+    counts = counts_of(rep.ds, rep.as_of, implementer, meeting=rep.meeting)
     return counts.iloc[0] if implementer else program_totals(counts)
 
 

@@ -6,9 +6,9 @@ import pandas as pd
 
 from analysis import i18n
 from analysis.dataset.loading import Dataset
-from analysis.measures import MANDATE_STATUSES, implementer_counts, mandate_status
+from analysis.measures import MANDATE_STATUSES, mandate_status
 from analysis.report import charts
-from analysis.report.context import MAX_BARS, Report, implementer_names, ranked, sheet_name
+from analysis.report.context import MAX_BARS, Report, counts_of, implementer_names, ranked, sheet_name
 from analysis.report.sections.implementer import empty
 from analysis.report.tables import Html, html_table, join, paragraph
 
@@ -34,7 +34,7 @@ def silent_implementers(ds: Dataset, meeting=None) -> pd.DataFrame:
     With a meeting, by the one "reported" rule for its reporting period
     (:mod:`analysis.measures.reporting`); without one, those with no action at all.
     """
-    counts = implementer_counts(ds, meeting=meeting)
+    counts = counts_of(ds, meeting=meeting)
     if meeting is not None:
         silent = counts[~counts["reported"].astype(bool)]
     else:
@@ -105,7 +105,7 @@ def _listed(rep: Report, names: list[str]) -> str:
 
 def reporting_section(rep: Report) -> Html:
     """Actions per implementer, and every implementer (member states too) that reported nothing in the period."""
-    counts = implementer_counts(rep.ds, rep.as_of, meeting=rep.meeting)
+    counts = counts_of(rep.ds, rep.as_of, meeting=rep.meeting)
     active = counts[(counts["actions_carried_out"] + counts["actions_planned"]) > 0].copy()
     parts = [
         rep.heading(rep.t("heading.reporting"), 2, id="reporting"),
