@@ -184,12 +184,22 @@ def implementer_names(ds: Dataset, lang: str) -> dict[str, str]:
 
     def build():
         imp = ds.implementers.rename(columns={"name_en": "name"})
-        return dict(zip(imp["implementer_id"], localized(imp, "name", lang)))
+        return dict(zip(imp["implementer_id"].tolist(), localized(imp, "name", lang)))
 
     return per_dataset(ds, ("implementer_names", lang), build)
 
 
 _LOOKUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")`` (a missing text is None), a column at a time: iterating Arrow-backed text
+    cell by cell costs about 1 s per million cells, ``tolist`` a tenth of that."""
+    columns = [
+        s.to_numpy(dtype=object, na_value=None).tolist() if isinstance(s.dtype, pd.StringDtype) else s.tolist()
+        for _, s in frame.items()
+    ]
+    return [dict(zip(frame.columns, row)) for row in zip(*columns)]
 
 
 def counts_of(ds: Dataset, as_of=None, implementer: str | None = None, meeting=None) -> pd.DataFrame:

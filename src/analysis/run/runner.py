@@ -188,9 +188,12 @@ def _produce(opts: RunOptions, ledger: RunLedger, to_execute: list[Report], to_p
     try:
         if to_execute:
             pool = _pool(opts, meeting_dir, workers, ledger.data_version)
+            # A worker starts the next report's kernel while it runs one (len - workers kernels in all). With
+            # several workers the first report, the longest, is not the one that frees its worker first.
+            first = 1 if workers > 1 else 0
             for i, r in enumerate(to_execute):
                 job = _job(r, opts, meeting_dir, ledger.data_version, opts.langs)
-                job["prewarm"] = i < len(to_execute) - workers  # the last ones have no successor
+                job["prewarm"] = first <= i < len(to_execute) - workers + first
                 futures[pool.submit(execute_report, job)] = r
         if printer is not None:
             printer.start()  # boots while the first notebooks run

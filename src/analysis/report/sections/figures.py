@@ -19,6 +19,7 @@ from analysis.report.context import (
     implementer_name,
     localized,
     per_dataset,
+    records,
     sheet_name,
 )
 from analysis.report.sections.implementer import empty
@@ -36,7 +37,7 @@ MIN_CHARTED = 2  # an indicator is charted when it has values for at least this 
 def _indicators(ds: Dataset) -> dict[str, dict]:
     def build():
         frame = ds.indicators.drop_duplicates("indicator_id")
-        return dict(zip(frame["indicator_id"], frame.to_dict("records")))
+        return dict(zip(frame["indicator_id"].tolist(), records(frame)))
 
     return per_dataset(ds, ("indicators",), build)
 
@@ -250,8 +251,8 @@ def country_name(ds: Dataset, iso3: str, lang: str) -> str:
 
     def build():
         imp = ds.implementers
-        ids = dict(zip(imp["implementer_id"], imp["implementer_id"]))
-        ids.update((c, i) for c, i in zip(imp["iso_alpha3"], imp["implementer_id"]) if c)
+        ids = dict(zip(imp["implementer_id"].tolist(), imp["implementer_id"].tolist()))
+        ids.update((c, i) for c, i in zip(imp["iso_alpha3"].tolist(), imp["implementer_id"].tolist()) if c)
         return ids
 
     found = per_dataset(ds, ("country_ids",), build).get(iso3)
@@ -263,6 +264,7 @@ def election_name(rep: Report, country: str, election: str) -> str:
 
     def build():
         first = rep.ds.observations.drop_duplicates(["country", "election"])
-        return dict(zip(zip(first["country"], first["election"]), localized(first, "election", rep.lang)))
+        pairs = zip(first["country"].tolist(), first["election"].tolist())
+        return dict(zip(pairs, localized(first, "election", rep.lang)))
 
     return per_dataset(rep.ds, ("election_names", rep.lang), build).get((country, election), election)

@@ -29,7 +29,7 @@ def notes_by_row(ds: Dataset, lang: str) -> dict[str, list[tuple[str, str]]]:
             return {}
         texts = localized(dq, "description", lang)
         out: dict[str, list[tuple[str, str]]] = {}
-        for issue, rows, text in zip(dq["issue_id"], dq["rows"], texts):
+        for issue, rows, text in zip(dq["issue_id"].tolist(), dq["rows"].tolist(), texts):
             for row_id in _ids_in(rows):
                 out.setdefault(row_id, []).append((str(issue), text))
         return out

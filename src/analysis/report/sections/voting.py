@@ -151,7 +151,7 @@ def _notes(rep: Report, frame: pd.DataFrame) -> Html | None:
     """The data-quality notes naming any of the voting figures' rows."""
     ids = {o for row in frame["observation_ids"] for o in row.split(";") if o}
     dq = rep.ds.data_quality
-    mask = [any(part.split(":", 1)[-1].strip() in ids for part in str(rows).split(";")) for rows in dq["rows"]]
+    mask = [any(part.split(":", 1)[-1].strip() in ids for part in str(rows).split(";")) for rows in dq["rows"].tolist()]
     mine, cut = capped(rep, dq[mask].reset_index(drop=True), sheet="data_quality")
     if mine.empty:
         return None
