@@ -75,26 +75,27 @@ def _entry(where: Path, version: str) -> Path:
     return where / f"{version}-{code_fingerprint()}"
 
 
-def read(where: Path, version: str) -> dict[str, pd.DataFrame] | None:
-    """The typed tables of ``version``, or None when there is no complete snapshot."""
+def read(where: Path, version: str, columns: dict[str, list[str]] | None = None) -> dict[str, pd.DataFrame] | None:
+    """The typed tables of ``version`` (only ``columns[table]`` of a table named there), or None when there
+    is no complete snapshot."""
     entry = _entry(where, version)
     files = [entry / f"{name}.parquet" for name in TABLE_ORDER]
     if not all(f.is_file() for f in files):
         return None
     try:
-        tables = {name: _read_table(f) for name, f in zip(TABLE_ORDER, files, strict=True)}
+        tables = {name: _read_table(f, (columns or {}).get(name)) for name, f in zip(TABLE_ORDER, files, strict=True)}
     except (OSError, ValueError):
         return None  # unreadable (disk trouble, partial copy): load from the files instead
     os.utime(entry)  # recently used: kept by the pruning below
     return tables
 
 
-def _read_table(file: Path) -> pd.DataFrame:
+def _read_table(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     text = {pa.string(): TEXT, pa.large_string(): TEXT}  # Arrow-backed text, as the loader gives it
-    table = pq.read_table(file)
+    table = pq.read_table(file, columns=columns)
     encoded = [i for i, field in enumerate(table.schema) if pa.types.is_dictionary(field.type)]
     frame = table.drop_columns([table.column_names[i] for i in encoded]).to_pandas(types_mapper=text.get)
     for i in encoded:  # categoricals of sorted text, as the loader gives them

@@ -125,7 +125,13 @@ def _typed(s: pd.Series, kind: str) -> pd.Series:
     return s
 
 
-def load_dataset(path: Path | str | None = None, *, validate: bool = True, use_cache: bool = True) -> Dataset:
+def load_dataset(
+    path: Path | str | None = None,
+    *,
+    validate: bool = True,
+    use_cache: bool = True,
+    columns: dict[str, list[str]] | None = None,
+) -> Dataset:
     """Load, validate and type the program dataset.
 
     Parameters
@@ -140,6 +146,10 @@ def load_dataset(path: Path | str | None = None, *, validate: bool = True, use_c
         load left one, and leave one after a validated load (see
         :mod:`analysis.dataset.cache`). Any change of the data changes its
         version, so a snapshot of other data is never served.
+    columns
+        Only these columns of the tables named (``{"observations": ["implementer_id"]}``),
+        for a caller that reads no others: a snapshot reads just them. The
+        data is validated whole all the same, and its snapshot keeps every column.
     """
     path = Path(path) if path is not None else config.PROGRAM_DIR
     if not path.exists():
@@ -147,16 +157,13 @@ def load_dataset(path: Path | str | None = None, *, validate: bool = True, use_c
     where = cache.folder(path) if use_cache else None
     given = cache.run_version(path) if where is not None else None
     if given is not None:  # in a meeting run's kernel: the snapshot of the run's version, not hashed again
-        tables = cache.read(where, given)
+        tables = _cached(where, given, columns)
         if tables is not None:
-            pa.default_memory_pool().release_unused()  # the Parquet decoding buffers (about 80 MB at 1M)
             return Dataset(tables, path, given)
     version = data_version(path)
-    if where is not None:
-        tables = cache.read(where, version)
-        if tables is not None:
-            pa.default_memory_pool().release_unused()
-            return Dataset(tables, path, version)
+    tables = _cached(where, version, columns) if where is not None else None
+    if tables is not None:
+        return Dataset(tables, path, version)
     raw = read_raw(path, compact=True)
     with stripped_columns():  # each column stripped once, for validation and typing
         if validate:
@@ -168,4 +175,13 @@ def load_dataset(path: Path | str | None = None, *, validate: bool = True, use_c
     pa.default_memory_pool().release_unused()  # the text read but not kept, back to the system
     if where is not None and validate and data_version(path) == version:  # unchanged while we read it
         cache.write(where, version, tables)
+    for name, keep in (columns or {}).items():
+        tables[name] = tables[name][keep]
     return Dataset(tables, path, version)
+
+
+def _cached(where: Path, version: str, columns: dict[str, list[str]] | None) -> dict[str, pd.DataFrame] | None:
+    tables = cache.read(where, version, columns)
+    if tables is not None:
+        pa.default_memory_pool().release_unused()  # the Parquet decoding buffers (about 80 MB at 1M)
+    return tables

@@ -31,6 +31,9 @@ LANGS = tuple(LANGUAGES)
 FORMATS = ("html", "pdf")
 PACKAGES = ("papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "plotly", "pandas", "jupyter_client")
 _FILE_NAME = re.compile(r"[^a-z0-9]+")
+#: The columns of the large tables that planning reads (counts of rows per implementer; the voting figures'
+#: countries); the run loads only these, the kernels load their own.
+PLAN_COLUMNS = {"observations": ["implementer_id", "country"]}
 
 
 @dataclass

@@ -32,7 +32,16 @@ from analysis import config
 from analysis.common.slugs import inside, slug
 from analysis.dataset.meetings import Meeting
 from analysis.run.ledger import RunLedger
-from analysis.run.plan import FORMATS, LANGS, Report, RunOptions, check_options, key_reports, plan_reports
+from analysis.run.plan import (
+    FORMATS,
+    LANGS,
+    PLAN_COLUMNS,
+    Report,
+    RunOptions,
+    check_options,
+    key_reports,
+    plan_reports,
+)
 from analysis.run.plan import package_source_hash as package_source_hash
 from analysis.run.worker import execute_report, preload, worker_init
 from analysis.store.atomic import atomic_write_text
@@ -232,7 +241,7 @@ def run_meeting(opts: RunOptions) -> RunResult:
     check_options(opts)
     opts = _normalise(opts)
     meeting_dir = inside(Path(opts.out_dir), slug(opts.meeting.meeting_id))
-    ds = load_dataset(opts.data_path)
+    ds = load_dataset(opts.data_path, columns=PLAN_COLUMNS)
     reports = plan_reports(ds, opts.meeting, opts.notebooks_dir, opts.langs, opts.implementers, opts.data_path)
     version = ds.version
     del ds  # the kernels read their own copy: workers fork from a small parent (at 1M: 790 -> 260 MB)
