@@ -82,3 +82,32 @@ def test_repr_html_lists_tables_rows_version_and_source(mini):
     assert f"<code>{ds.version}</code>" in html and str(mini) in html
     assert f"<tr><td><code>actions</code></td><td>{len(ds.actions)}</td>" in html
     assert html.count("<tr>") == 1 + len(ds.tables)
+
+
+def test_a_run_kernel_reads_the_snapshot_of_the_runs_version(mini, monkeypatch):
+    """A meeting run hashes once; its kernels read that version's snapshot, even if the files changed since."""
+    run = load_dataset(mini)
+    file = mini / "actions.csv"
+    file.write_text(file.read_text(encoding="utf-8").replace("completed", "cancelled", 1), encoding="utf-8")
+    monkeypatch.setenv(cache.RUN_VERSION, f"{mini.resolve()}\n{run.version}")
+    kernel = load_dataset(mini)
+    assert kernel.version == run.version
+    assert "cancelled" not in kernel.actions["lifecycle_status"].tolist()
+    # Other data, or a version without a snapshot: hashed and read as usual.
+    monkeypatch.setenv(cache.RUN_VERSION, f"{mini.resolve()}\n000000000000")
+    fresh = load_dataset(mini)
+    assert fresh.version != run.version
+    assert "cancelled" in fresh.actions["lifecycle_status"].tolist()
+    monkeypatch.setenv(cache.RUN_VERSION, f"{mini.resolve().parent / 'other'}\n{run.version}")
+    assert load_dataset(mini).version == fresh.version
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_only_the_columns_asked_for(mini, monkeypatch, cached):
+    full = load_dataset(mini)
+    if not cached:
+        monkeypatch.setenv("ANALYSIS_DATASET_CACHE", "0")
+    part = load_dataset(mini, columns={"observations": ["implementer_id", "country"]})
+    assert list(part.observations.columns) == ["implementer_id", "country"]
+    pd.testing.assert_frame_equal(part.observations, full.observations[["implementer_id", "country"]])
+    pd.testing.assert_frame_equal(part.actions, full.actions)
