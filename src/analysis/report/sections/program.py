@@ -28,13 +28,15 @@ def coverage_matrix(ds: Dataset) -> pd.DataFrame:
     return m
 
 
-def silent_implementers(ds: Dataset, meeting=None) -> pd.DataFrame:
+def silent_implementers(ds: Dataset, meeting=None, as_of=None) -> pd.DataFrame:
     """Implementers (member states included) that reported nothing.
 
     With a meeting, by the one "reported" rule for its reporting period
     (:mod:`analysis.measures.reporting`); without one, those with no action at all.
+    ``as_of`` changes none of the columns read here; a report passes its own so the
+    counts its other sections made are reused.
     """
-    counts = counts_of(ds, meeting=meeting)
+    counts = counts_of(ds, as_of, meeting=meeting)
     if meeting is not None:
         silent = counts[~counts["reported"].astype(bool)]
     else:
@@ -134,7 +136,7 @@ def reporting_section(rep: Report) -> Html:
             html_table(shown, rep.lang, labels),
             charts.chart_html(charts.reporting_chart(drawn, rep.lang, aside)),
         ]
-    silent = silent_implementers(rep.ds, rep.meeting)
+    silent = silent_implementers(rep.ds, rep.meeting, rep.as_of)
     parts.append(rep.heading(rep.t("heading.not_reported"), 3, id="not-reported"))
     if silent.empty:
         parts.append(empty(rep, "text.all_reported"))
