@@ -96,12 +96,20 @@ class Report:
 
 def localized(frame: pd.DataFrame, column: str, lang: str) -> list[str]:
     """The secretariat's text in ``lang`` where the data has it (``description_es``), else the English."""
-    english = frame[column].fillna("").astype(str)
+    english = _texts(frame[column])
     for name in (f"{column}_{lang}", f"{column}_{lang}_unofficial"):
         if lang != "en" and name in frame:
-            other = frame[name].fillna("").astype(str)
+            other = _texts(frame[name])
             return [o if o.strip() else e for o, e in zip(other, english)]
-    return english.tolist()
+    return english
+
+
+def _texts(s: pd.Series) -> list[str]:
+    """The cells as str, a missing one "". Arrow text is listed as it is: ``astype(str)`` first builds a
+    fixed-width NumPy array as wide as the longest text (36,000 notes at 1M: 0.37 s, ~0.1 s this way)."""
+    if isinstance(s.dtype, pd.StringDtype):
+        return s.fillna("").tolist()
+    return s.fillna("").astype(str).tolist()
 
 
 def check_implementer(ds: Dataset, implementer: str) -> str:
