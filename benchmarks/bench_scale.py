@@ -115,6 +115,13 @@ def bench_size(label: str, data: Path, rows: int, runs: int, tmp: Path, only: se
         if only and name not in only:
             continue
         env = ENV
+        if (
+            name == "report"
+        ):  # as a user runs it: the cache on, but cold (the run validates once, kernels read its snapshot)
+            from analysis.config import DataLayout
+
+            shutil.rmtree(DataLayout.of(data).cache / "datasets", ignore_errors=True)
+            env = {**os.environ, "ANALYSIS_DATASET_CACHE": "1"}
         if name == "load_cached":
             env = {**os.environ, "ANALYSIS_DATASET_CACHE": "1"}
             warm = f"from analysis.dataset.loading import load_dataset; load_dataset({str(data)!r})"
@@ -150,8 +157,9 @@ def targets(results: list[dict]) -> list[str]:
     if r:  # the whole command renders three reports in parallel; each report's own time is in reports.md
         out.append(
             f"* measured: `run --implementer` on 1M observations (implementer report, overview and voting report, "
-            f"whole command) {r['wall']:.1f} s wall; the 15 s target for the implementer report is checked in "
-            "benchmarks/reports.md, where each report's time in the run is recorded"
+            f"whole command, cold: it validates the data once and writes the snapshot its kernels read) "
+            f"{r['wall']:.1f} s wall, largest process {r['peak'] / 2**20:.0f} MB; the 15 s target for the implementer "
+            "report is checked in benchmarks/reports.md, where each report's time in the run is recorded"
         )
     e = by.get(("x1000", "export"))
     if e:
