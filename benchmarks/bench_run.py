@@ -49,8 +49,11 @@ from analysis.run.runner import LANGS, plan_reports  # noqa: E402
 
 
 def timed(cmd: list[str], **kw) -> float:
+    """Wall seconds of ``cmd``; a failure stops the benchmark with the command's last output."""
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    proc = subprocess.run(cmd, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd[:6])} ... failed (exit {proc.returncode}):\n{proc.stdout[-3000:]}")
     return time.perf_counter() - t0
 
 
