@@ -8,7 +8,7 @@ meeting, on this machine, in this run:
 * loop: for each report, `papermill` CLI, then `jupyter nbconvert --to html
   --no-input`, then `chromium --headless --print-to-pdf`, one after another;
 * run: `python -m analysis run --force` (parallel, in-process papermill and
-  nbconvert, one browser for every PDF);
+  nbconvert, kernels forked from a preloaded zygote, two browsers printing PDFs);
 * rerun: `python -m analysis run` again with nothing changed.
 
 Runs are interleaved (loop, run, rerun, loop, ...) so that load from other
@@ -269,7 +269,8 @@ Machine: {m["nproc"]} CPUs ({m["cpu"]}), memory {m["memory"]}, Python {m["python
 
 Floor of one report: `import analysis, pandas, plotly` takes {med["import"]:.2f} s; a papermill run of an
 empty notebook takes {med["papermill_cli_empty"]:.2f} s from the CLI and {med["papermill_inprocess_empty"]:.2f} s
-in-process (that is the kernel start, paid once per report since each report gets a fresh kernel).
+in-process (that is a plain kernel start, which the loop pays once per report; the run forks each
+report's fresh kernel from a preloaded zygote instead, see docs/reports-run.md).
 
 ## Reproduce
 

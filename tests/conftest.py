@@ -54,3 +54,26 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
         env=full_env,
         timeout=600,
     )
+
+
+def kernel_evaluate(km, expression: str, code: str = ""):
+    """Run ``code`` in the kernel and return the value of ``expression`` (a Python literal)."""
+    import ast
+
+    from jupyter_client import BlockingKernelClient
+
+    kc = BlockingKernelClient()
+    kc.load_connection_info(km.get_connection_info())
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        msg_id = kc.execute(code, user_expressions={"value": expression})
+        while True:
+            reply = kc.get_shell_msg(timeout=60)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        result = reply["content"]["user_expressions"]["value"]
+        assert result["status"] == "ok", result
+        return ast.literal_eval(result["data"]["text/plain"])
+    finally:
+        kc.stop_channels()

@@ -4,9 +4,10 @@ A runner killed with SIGKILL cannot clean up: its pool workers, their
 kernels and its Chromium would live on and keep writing reports. On Linux,
 :func:`die_with_parent` asks the kernel to send SIGKILL to the calling
 process when its parent dies (``prctl(PR_SET_PDEATHSIG)``); it runs in each
-worker's initializer and as ``preexec_fn`` of every kernel and of Chromium.
-Kernels also watch their worker themselves (ipykernel's parent poller, through
-``JPY_PARENT_PID``), which covers other systems.
+worker's initializer, as ``preexec_fn`` of every zygote, kernel and Chromium,
+and in each kernel a zygote forks. Kernels also watch their parent themselves
+(ipykernel's parent poller, through ``JPY_PARENT_PID``), which covers other
+systems.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 :func:`run_meeting` checks its arguments, plans the reports
 (:mod:`analysis.run.plan`), executes the ones whose inputs changed with
-papermill in a process pool (:mod:`analysis.run.worker`: real kernels,
-papermill in-process, HTML rendered in the worker), prints every PDF through
-one Chromium in the parent (:mod:`analysis.run.pdf`), and writes the
+papermill in a process pool (:mod:`analysis.run.worker`: real kernels forked
+from a preloaded zygote, papermill in-process, HTML rendered in the worker),
+prints the PDFs through two Chromiums driven by threads of the parent
+(:mod:`analysis.run.pdf`), and writes the
 manifest (:mod:`analysis.run.ledger`), the landing pages and the run page
 (:mod:`analysis.run.index`).
 
@@ -24,7 +25,7 @@ import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,8 @@ from analysis.run.plan import (
 from analysis.run.plan import package_source_hash as package_source_hash
 from analysis.run.worker import execute_report, preload, worker_init
 from analysis.store.atomic import atomic_write_text
+
+MAX_BROWSERS = 2  # Chromiums printing at once: with more, they only compete with the kernels for the CPU
 
 __all__ = ["FORMATS", "LANGS", "RunOptions", "RunResult", "plan_reports", "key_reports", "run_meeting"]
 
@@ -140,39 +143,67 @@ def _job(r: Report, opts: RunOptions, meeting_dir: Path, data_version: str, lang
     }
 
 
-class _Printer:
-    """The run's one Chromium, started lazily and restarted after a failure."""
+class _Printers:
+    """The run's Chromiums, one per printing thread, each restarted after a failure.
 
-    def __init__(self, opts: RunOptions, ledger: RunLedger):
+    Printing is mostly Chromium's work; with one browser the parent printed
+    PDFs more slowly than the workers produced pages, and the last reports
+    waited in its queue. Each thread takes a free browser, prints one report
+    and gives the browser back; the ledger is written by the main thread only.
+    """
+
+    def __init__(self, opts: RunOptions, ledger: RunLedger, count: int):
+        import queue
+
         from analysis.run.pdf import Browser
 
-        self.browser = Browser(opts.chromium)
+        self.browsers = [Browser(opts.chromium) for _ in range(max(1, count))]
+        self.free: queue.Queue = queue.Queue()
         self.ledger = ledger
+        self.threads = ThreadPoolExecutor(max_workers=len(self.browsers), thread_name_prefix="pdf")
 
     def start(self) -> None:
-        self.browser.start()
-        self.ledger.browser_version = self.browser.version
+        """Start every browser from the main thread (a child dies with the thread that started it)."""
+        for browser in self.browsers:
+            browser.start()
+            self.free.put(browser)
+        self.ledger.browser_version = self.browsers[0].version
 
-    def print(self, r: Report, meeting: Meeting) -> None:
+    def submit(self, r: Report, meeting: Meeting) -> Future:
+        """Print ``r`` in a thread; the future gives ``(error or None, seconds)``."""
         from analysis.run.pdf import DocumentInfo
 
-        t0 = time.perf_counter()
         d = self.ledger.meeting_dir
         info = DocumentInfo(r.title, meeting.title(r.lang), meeting.as_of.isoformat(), self.ledger.data_version, r.lang)
+        return self.threads.submit(self._print, d / r.paths["html"], inside(d, r.paths["pdf"]), info)
+
+    def _print(self, html: Path, pdf: Path, info) -> tuple[str | None, float]:
+        t0 = time.perf_counter()
+        browser = self.free.get()
         try:
-            if self.browser.proc is None:  # not started yet, or closed after an error
-                self.start()
-            self.browser.print_pdf(d / r.paths["html"], inside(d, r.paths["pdf"]), info)
-            self.ledger.printed(r, time.perf_counter() - t0)
+            if browser.proc is None:  # closed after an error
+                browser.start()
+            browser.print_pdf(html, pdf, info)
+            return None, time.perf_counter() - t0
         except Exception as exc:  # noqa: BLE001 - isolation boundary: one bad page must not stop the others
-            self.ledger.failed(r, f"PDF failed: {exc}", time.perf_counter() - t0)
-            atomic_write_text(
-                inside(d, r.paths["log"]), f"{r.report_id}: {self.ledger.entries[r.report_id]['error']}\n"
-            )
-            self.browser.close()  # a fresh browser for the next report
+            browser.close()  # a fresh browser for the next report
+            return f"PDF failed: {exc}", time.perf_counter() - t0
+        finally:
+            self.free.put(browser)
+
+    def record(self, r: Report, outcome: tuple[str | None, float]) -> None:
+        error, seconds = outcome
+        if error is None:
+            self.ledger.printed(r, seconds)
+            return
+        self.ledger.failed(r, error, seconds)
+        d = self.ledger.meeting_dir
+        atomic_write_text(inside(d, r.paths["log"]), f"{r.report_id}: {self.ledger.entries[r.report_id]['error']}\n")
 
     def close(self) -> None:
-        self.browser.close()
+        self.threads.shutdown(wait=True, cancel_futures=True)
+        for browser in self.browsers:
+            browser.close()
 
 
 def _pool(opts: RunOptions, meeting_dir: Path, workers: int, data_version: str) -> ProcessPoolExecutor:
@@ -189,11 +220,13 @@ def _pool(opts: RunOptions, meeting_dir: Path, workers: int, data_version: str) 
 
 
 def _produce(opts: RunOptions, ledger: RunLedger, to_execute: list[Report], to_print: list[Report]) -> None:
-    """Execute, render and print; every outcome goes to the ledger."""
+    """Execute, render and print; every outcome goes to the ledger (from this thread only)."""
     meeting_dir, meeting = ledger.meeting_dir, opts.meeting
-    printer = _Printer(opts, ledger) if "pdf" in opts.formats and (to_execute or to_print) else None
     workers = min(opts.jobs or os.cpu_count() or 1, len(to_execute))
-    pool, futures = None, {}
+    printers = None
+    if "pdf" in opts.formats and (to_execute or to_print):
+        printers = _Printers(opts, ledger, min(max(workers, 1), MAX_BROWSERS, len(to_execute) + len(to_print)))
+    pool, executing, printing = None, {}, {}
     try:
         if to_execute:
             pool = _pool(opts, meeting_dir, workers, ledger.data_version)
@@ -203,28 +236,40 @@ def _produce(opts: RunOptions, ledger: RunLedger, to_execute: list[Report], to_p
             for i, r in enumerate(to_execute):
                 job = _job(r, opts, meeting_dir, ledger.data_version, opts.langs)
                 job["prewarm"] = first <= i < len(to_execute) - workers + first
-                futures[pool.submit(execute_report, job)] = r
-        if printer is not None:
-            printer.start()  # boots while the first notebooks run
+                executing[pool.submit(execute_report, job)] = r
+        if printers is not None:
+            printers.start()  # boot while the first notebooks run
         for r in to_print:  # HTML is current, only the PDF is missing
             ledger.running(r)
-            printer.print(r, meeting)
-            ledger.finish(r, "(PDF only)")
-        for fut in as_completed(futures):
-            r = futures[fut]
-            try:
-                res = fut.result()
-            except Exception as exc:  # noqa: BLE001 - the worker process itself died; recorded, not raised
-                res = {"status": "failed", "error": f"worker failed: {type(exc).__name__}: {exc}"}
-            entry = ledger.executed(r, res)
-            if entry["status"] == "ok" and printer is not None:
-                printer.print(r, meeting)
-            ledger.finish(r, f"({sum(entry.get(k) or 0 for k in ('execute_s', 'render_s', 'pdf_s')):.1f} s)")
+            printing[printers.submit(r, meeting)] = r
+        pending = set(executing) | set(printing)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                r = executing.get(fut) or printing[fut]
+                if fut in printing:
+                    printers.record(r, fut.result())
+                    note = "(PDF only)" if r in to_print else None
+                else:
+                    try:
+                        res = fut.result()
+                    except Exception as exc:  # noqa: BLE001 - the worker process itself died; recorded, not raised
+                        res = {"status": "failed", "error": f"worker failed: {type(exc).__name__}: {exc}"}
+                    entry = ledger.executed(r, res)
+                    if entry["status"] == "ok" and printers is not None:
+                        new = printers.submit(r, meeting)
+                        printing[new] = r
+                        pending.add(new)
+                        continue
+                    note = None
+                entry = ledger.entries[r.report_id]
+                seconds = sum(entry.get(k) or 0 for k in ("execute_s", "render_s", "pdf_s"))
+                ledger.finish(r, note or f"({seconds:.1f} s)")
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        if printer is not None:
-            printer.close()
+        if printers is not None:
+            printers.close()
 
 
 def run_meeting(opts: RunOptions) -> RunResult:

@@ -1,10 +1,13 @@
 """The worker side of a meeting run: execute one notebook and render its page.
 
 Workers are processes of a pool started by the runner. Each report gets a
-fresh kernel, started one report ahead so its start-up overlaps the previous
-report. Workers and kernels die with the runner: on Linux each asks the
-kernel for SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``), and a
-kernel also watches its worker (``JPY_PARENT_PID``, ipykernel's poller).
+fresh kernel (:mod:`analysis.run.kernels`: forked from the worker's
+preloaded zygote), started one report ahead so its start-up overlaps the
+previous report. Workers and kernels die with the runner: on Linux each asks the
+kernel for SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``): a
+worker's zygote dies with it, and each kernel with its zygote (or its worker,
+when started the plain way), which it also watches (``JPY_PARENT_PID``,
+ipykernel's poller).
 """
 
 from __future__ import annotations
@@ -18,25 +21,12 @@ import traceback
 from pathlib import Path
 
 from analysis.common.slugs import inside
+from analysis.run.kernels import close_zygotes, start_kernel, stop_kernel
 from analysis.run.lifetime import die_with_parent
 from analysis.store.atomic import atomic_write_text
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
-# Imported by each kernel as it starts, before its notebook is sent (see start_kernel).
-PRELOAD_MODULES = (
-    "pandas",
-    "plotly.graph_objects",
-    "plotly.io",
-    "analysis",
-    "analysis.report.content",
-    "analysis.report.charts",
-    "analysis.report.tables",
-)
-_PRELOAD_CELL = (
-    f"import importlib as _oas_il\nfor _oas_m in {PRELOAD_MODULES!r}:\n    try:\n        _oas_il.import_module(_oas_m)\n"
-    "    except Exception:\n        pass\ndel _oas_il, _oas_m"
-)
 _WARM: dict[tuple[str, str], object] = {}  # per worker: a kernel started ahead for the next report
 
 
@@ -52,38 +42,10 @@ def skip_slow_jsonschema_formats() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)
 
 
-def start_kernel(kernel_name: str, cwd: str):
-    """A fresh kernel, already importing the heavy modules while the worker does other work."""
-    import asyncio
-
-    from jupyter_client.manager import AsyncKernelManager
-
-    km = AsyncKernelManager(kernel_name=kernel_name)
-    asyncio.run(
-        km.start_kernel(
-            cwd=cwd,
-            preexec_fn=die_with_parent,
-            extra_arguments=[
-                f"--IPKernelApp.exec_lines={_PRELOAD_CELL}",
-                "--HistoryManager.enabled=False",  # no SQLite history for a batch run
-            ],
-        )
-    )
-    return km
-
-
-def stop_kernel(km) -> None:
-    import asyncio
-
-    try:
-        asyncio.run(km.shutdown_kernel(now=True))
-    except Exception:  # noqa: BLE001 - best-effort shutdown of a kernel that may already be gone
-        pass
-
-
 def _stop_warm_kernels() -> None:
     while _WARM:
         stop_kernel(_WARM.popitem()[1])
+    close_zygotes()
 
 
 def worker_init(stderr_path: str, kernel_name: str, cwd: str, data_version: tuple[str, str] | None = None) -> None:

@@ -1,0 +1,232 @@
+"""Report kernels for a worker: each report gets a fresh ipykernel process.
+
+A plain kernel start (``python -m ipykernel_launcher``) costs about 1.5 s of
+CPU before the report's first line runs: the interpreter, ipykernel, pandas,
+plotly and the report library, then plotly's validators and the locale data
+on first use. In a meeting run that is paid once per report. Instead, each
+worker keeps a *zygote* (:mod:`analysis.run.zygote`) that has paid it once,
+and each kernel is forked from it: still a separate process per report, with
+nothing shared but what was loaded before the fork.
+
+:class:`ZygoteProvisioner` is a jupyter_client provisioner that does this for
+the standard Python kernel (``-m ipykernel_launcher``) on Linux. Any other
+kernel, another system, ``ANALYSIS_KERNEL_ZYGOTE=0`` or a zygote that fails
+falls back to jupyter_client's own launch, so a run never depends on it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import uuid
+
+from jupyter_client.provisioning import LocalProvisioner
+
+from analysis.run.lifetime import die_with_parent
+from analysis.run.zygote import PRELOAD_MODULES
+
+ZYGOTE_ENV = "ANALYSIS_KERNEL_ZYGOTE"  # "0" starts every kernel the plain way
+ZYGOTE_TIMEOUT_S = 120.0  # for the zygote to import and warm up, under a loaded machine
+
+# Run by a kernel started the plain way, as it starts, before its notebook is sent.
+PRELOAD_CELL = (
+    f"import importlib as _oas_il\nfor _oas_m in {PRELOAD_MODULES!r}:\n    try:\n        _oas_il.import_module(_oas_m)\n"
+    "    except Exception:\n        pass\ndel _oas_il, _oas_m"
+)
+
+
+class ZygoteError(RuntimeError):
+    """The zygote could not start or fork a kernel; the caller falls back to a plain start."""
+
+
+class ForkedKernel:
+    """The part of :class:`subprocess.Popen` jupyter_client uses, for a kernel that is the zygote's child.
+
+    The worker cannot wait for another process's child; it watches a pidfd,
+    which becomes readable when the kernel ends. The exit status belongs to
+    the zygote (which lets the system reap it) and is reported as 0, or as
+    ``-signal`` for a signal this object sent.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+        self._sent: int | None = None
+        self._fd = os.pidfd_open(pid)
+
+    def poll(self) -> int | None:
+        if self.returncode is None and select.select([self._fd], [], [], 0)[0]:
+            self._ended()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if not select.select([self._fd], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+            self._ended()
+        return self.returncode
+
+    def _ended(self) -> None:
+        os.close(self._fd)
+        self.returncode = -self._sent if self._sent else 0
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            signal.pidfd_send_signal(self._fd, signum)
+            self._sent = self._sent or (signum if signum in (signal.SIGKILL, signal.SIGTERM) else None)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class Zygote:
+    """A worker's zygote process and the socket it takes requests on."""
+
+    def __init__(self, interpreter: tuple[str, ...], cwd: str):
+        ours, theirs = socket.socketpair()
+        try:
+            self.proc = subprocess.Popen(
+                [*interpreter, "-m", "analysis.run.zygote", str(theirs.fileno())],
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                pass_fds=(theirs.fileno(),),
+                preexec_fn=die_with_parent,
+            )
+        finally:
+            theirs.close()
+        ours.settimeout(ZYGOTE_TIMEOUT_S)
+        self.channel = ours
+        self.stream = ours.makefile("rwb", buffering=0)
+        self.ready = False
+
+    def _read(self) -> dict:
+        try:
+            line = self.stream.readline()
+        except OSError as exc:
+            raise ZygoteError(f"no answer from the kernel zygote: {exc}") from exc
+        if not line:
+            raise ZygoteError(f"the kernel zygote ended (exit {self.proc.poll()})")
+        return json.loads(line)
+
+    def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> int:
+        """Fork a kernel running ``ipykernel_launcher argv``; return its pid."""
+        if not self.ready:
+            self._read()  # {"ready": true} once the zygote has imported and warmed up
+            self.ready = True
+        try:
+            self.stream.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n")
+        except OSError as exc:
+            raise ZygoteError(f"the kernel zygote is gone: {exc}") from exc
+        answer = self._read()
+        if "pid" not in answer:
+            raise ZygoteError(f"the kernel zygote could not fork: {answer.get('error')}")
+        return int(answer["pid"])
+
+    def close(self) -> None:
+        try:
+            self.stream.close()
+            self.channel.close()  # the zygote's loop ends on EOF
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+
+
+_ZYGOTES: dict[tuple[tuple[str, ...], str], Zygote] = {}  # per worker: (interpreter, cwd) -> its zygote
+
+
+def zygotes_enabled() -> bool:
+    return sys.platform.startswith("linux") and hasattr(os, "pidfd_open") and os.environ.get(ZYGOTE_ENV, "1") != "0"
+
+
+def zygote_for(interpreter: tuple[str, ...], cwd: str) -> Zygote:
+    key = (interpreter, cwd)
+    if key not in _ZYGOTES:
+        _ZYGOTES[key] = Zygote(interpreter, cwd)
+    return _ZYGOTES[key]
+
+
+def split_kernel_command(cmd: list[str]) -> tuple[tuple[str, ...], list[str]] | None:
+    """``(interpreter with its options, kernel arguments)`` of a ``python [opts] -m ipykernel_launcher`` command.
+
+    >>> split_kernel_command(["py", "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "c.json"])
+    (('py', '-Xfrozen_modules=off'), ['-f', 'c.json'])
+    >>> split_kernel_command(["R", "--slave", "-e", "IRkernel::main()"]) is None
+    True
+    """
+    for i in range(1, len(cmd) - 1):
+        if cmd[i : i + 2] == ["-m", "ipykernel_launcher"]:
+            return tuple(cmd[:i]), cmd[i + 2 :]
+        if not cmd[i].startswith("-"):
+            return None
+    return None
+
+
+def close_zygotes() -> None:
+    while _ZYGOTES:
+        _ZYGOTES.popitem()[1].close()
+
+
+class ZygoteProvisioner(LocalProvisioner):
+    """Launch the standard Python kernel by forking the worker's zygote; anything else the plain way."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs):
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        split = split_kernel_command(cmd)
+        if split is None:
+            return await super().launch_kernel(cmd, **kwargs)
+        interpreter, argv = split
+        try:
+            pid = zygote_for(interpreter, cwd).fork(argv, dict(kwargs.get("env") or os.environ), cwd)
+        except (ZygoteError, OSError, ValueError) as exc:
+            self.log.warning("kernel zygote unavailable (%s); starting the kernel the plain way", exc)
+            broken = _ZYGOTES.pop((interpreter, cwd), None)
+            if broken is not None:
+                broken.close()
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process = ForkedKernel(pid)
+        self.pid = self.pgid = pid  # the kernel calls setsid(): its own process group
+        self.cwd = cwd
+        return self.connection_info
+
+
+def start_kernel(kernel_name: str, cwd: str):
+    """A fresh kernel for one report; with the zygote, it is forked ready; else it imports as it starts."""
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    km = AsyncKernelManager(kernel_name=kernel_name)
+    if zygotes_enabled():
+        km.kernel_id = str(uuid.uuid4())
+        km.provisioner = ZygoteProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+    asyncio.run(
+        km.start_kernel(
+            cwd=cwd,
+            preexec_fn=die_with_parent,
+            extra_arguments=[
+                f"--IPKernelApp.exec_lines={PRELOAD_CELL}",
+                "--HistoryManager.enabled=False",  # no SQLite history for a batch run
+            ],
+        )
+    )
+    return km
+
+
+def stop_kernel(km) -> None:
+    import asyncio
+
+    try:
+        asyncio.run(km.shutdown_kernel(now=True))
+    except Exception:  # noqa: BLE001 - best-effort shutdown of a kernel that may already be gone
+        pass

@@ -1,0 +1,149 @@
+"""The kernel zygote: one preloaded interpreter that forks each report's kernel.
+
+Started by a worker as ``python -m analysis.run.zygote FD`` (see
+:mod:`analysis.run.kernels`), it imports what every report kernel imports
+(ipykernel, pandas, plotly, the report library) and warms it up
+(:func:`analysis.report.warmup.warm_up`), once. Then, for each request on the
+socket ``FD`` (one JSON line: the kernel's arguments, environment and working
+folder), it forks. The child becomes a fresh ipykernel process, as
+``python -m ipykernel_launcher ARGS`` would, only without paying about 1.5 s of
+CPU for the interpreter, the imports and the first chart. Each report still
+gets its own kernel process with its own memory: nothing one report does is
+seen by the next.
+
+Lifetime: the zygote dies with its worker and each kernel with its zygote
+(``PR_SET_PDEATHSIG``); a kernel also watches the zygote through ipykernel's
+parent poller (``JPY_PARENT_PID``). The zygote ignores SIGCHLD, so the system
+reaps its children; the worker sees a kernel's end through a pidfd.
+
+The zygote holds no data: it never reads the program's tables. Threads that
+the imports start (Arrow's and jemalloc's, idle) do not cross a fork; Arrow
+and jemalloc re-initialise their state in the child.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import signal
+import socket
+import sys
+
+# Imported by the zygote before any kernel is forked (and by a kernel started the plain way, as it starts).
+PRELOAD_MODULES = (
+    "ipykernel.kernelapp",
+    "pandas",
+    "pyarrow.parquet",
+    "plotly.graph_objects",
+    "plotly.io",
+    "analysis",
+    "analysis.report.content",
+    "analysis.report.charts",
+    "analysis.report.tables",
+    "analysis.report.warmup",
+)
+
+
+def preload() -> None:
+    """Import and warm up what every report kernel uses; a module that fails to import is left to the kernel."""
+    import importlib
+
+    for name in PRELOAD_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the kernel will import it itself and show the real error
+            pass
+    warmup = sys.modules.get("analysis.report.warmup")
+    if warmup is not None:
+        try:
+            warmup.warm_up()
+        except Exception:  # noqa: BLE001 - warming up is an optimisation; the report will fail on its own terms
+            pass
+
+
+def _kernel(request: dict, channel: socket.socket, zygote_cwd: str) -> None:
+    """In the forked child: become an ipykernel process. Never returns."""
+    code = 1
+    try:
+        os.close(channel.detach())  # the kernel does not hold the zygote's end of the socket
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel waits for its own subprocesses
+        zygote = os.getppid()
+        from analysis.run.lifetime import die_with_parent
+
+        die_with_parent()
+        if os.getppid() != zygote:  # the zygote died between fork and prctl
+            os._exit(1)
+        os.setsid()  # its own process group, as jupyter_client gives a kernel: an interrupt reaches only it
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        # ipykernel's poller watches the zygote, which dies with the worker. Its default was read from the
+        # environment when the zygote imported ipykernel, so it is given as an argument.
+        os.environ["JPY_PARENT_PID"] = str(zygote)
+        argv = [*request["argv"], f"--IPKernelApp.parent_handle={zygote}"]
+        if sys.path and sys.path[0] == zygote_cwd:
+            del sys.path[0]  # as ipykernel_launcher does; the shell puts '' back
+        sys.argv = [sys.executable, "-m", "ipykernel_launcher", *argv]
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance(argv=argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001 - a child of the zygote must never return into the zygote's loop
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001 - exiting anyway
+                pass
+        os._exit(code)
+
+
+def serve(channel: socket.socket) -> None:
+    """Answer fork requests until the worker closes the socket."""
+    cwd = os.getcwd()
+    stream = channel.makefile("rwb", buffering=0)
+
+    def reply(message: dict) -> None:
+        stream.write(json.dumps(message).encode() + b"\n")
+
+    reply({"ready": True, "pid": os.getpid()})
+    for line in stream:
+        try:
+            request = json.loads(line)
+            pid = os.fork()
+        except (ValueError, OSError) as exc:
+            reply({"error": f"{type(exc).__name__}: {exc}"})
+            continue
+        if pid == 0:
+            _kernel(request, channel, cwd)
+        reply({"pid": pid})
+
+
+def main(argv: list[str]) -> int:
+    from analysis.run.lifetime import die_with_parent
+
+    die_with_parent()
+    channel = socket.socket(fileno=int(argv[0]))
+    if sys.path and sys.path[0] == os.getcwd():
+        del sys.path[0]  # imports resolve as in a kernel started by ipykernel_launcher
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system, never zombies
+    preload()
+    # What was loaded stays out of the collector's sight in every kernel: a collection in a kernel then
+    # neither walks nor writes to those pages (each write would copy a page the zygote shares).
+    gc.collect()
+    gc.freeze()
+    serve(channel)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,147 @@
+"""Report kernels forked from a worker's zygote: real kernels, each its own process, with a plain fallback."""
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import kernel_evaluate as evaluate
+
+from analysis.run import kernels
+from analysis.run.kernels import ForkedKernel, split_kernel_command, start_kernel, stop_kernel
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the zygote forks (Linux)")
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+@pytest.fixture
+def zygote_env(monkeypatch):
+    monkeypatch.delenv(kernels.ZYGOTE_ENV, raising=False)
+    yield
+    kernels.close_zygotes()
+
+
+def test_the_kernel_is_a_fresh_process_forked_from_the_zygote(zygote_env, tmp_path):
+    km = start_kernel("python3", str(NOTEBOOKS))
+    try:
+        assert isinstance(km.provisioner, kernels.ZygoteProvisioner)
+        assert isinstance(km.provisioner.process, ForkedKernel)
+        zygote = next(iter(kernels._ZYGOTES.values())).proc.pid
+        info = evaluate(
+            km,
+            "(os.getpid(), os.getppid(), os.getpgid(0), os.getcwd(), os.environ['JPY_PARENT_PID'], "
+            "'pandas' in _before, 'analysis.report.content' in _before)",
+            "import os, sys\n_before = set(sys.modules)",
+        )
+        pid, ppid, pgid, cwd, parent_env, pandas_loaded, report_loaded = info
+        assert pid == km.provisioner.pid and ppid == zygote
+        assert pgid == pid  # its own process group: an interrupt reaches only this kernel
+        assert cwd == str(NOTEBOOKS)
+        assert parent_env == str(zygote)
+        assert pandas_loaded and report_loaded  # imported once in the zygote, not by the kernel
+    finally:
+        stop_kernel(km)
+    assert km.provisioner is None or km.provisioner.process is None or km.provisioner.process.poll() is not None
+
+
+def test_two_kernels_share_nothing(zygote_env):
+    first, second = start_kernel("python3", str(NOTEBOOKS)), start_kernel("python3", str(NOTEBOOKS))
+    try:
+        assert first.provisioner.pid != second.provisioner.pid
+        assert evaluate(first, "secret", "secret = 'first report'\nimport analysis; analysis._oas_mark = 1") == (
+            "first report"
+        )
+        assert evaluate(second, "('secret' in globals(), hasattr(__import__('analysis'), '_oas_mark'))") == (
+            False,
+            False,
+        )
+    finally:
+        stop_kernel(first)
+        stop_kernel(second)
+
+
+def test_stopping_a_kernel_ends_its_process(zygote_env):
+    km = start_kernel("python3", str(NOTEBOOKS))
+    process = km.provisioner.process
+    assert process.poll() is None
+    stop_kernel(km)
+    assert isinstance(process.wait(timeout=10), int)  # jupyter_client killed its process group
+    assert not Path(f"/proc/{process.pid}").exists()  # reaped by the system, not left a zombie
+
+
+def test_a_dead_zygote_falls_back_then_is_replaced(zygote_env):
+    km = start_kernel("python3", str(NOTEBOOKS))
+    stop_kernel(km)
+    zygote = next(iter(kernels._ZYGOTES.values()))
+    zygote.proc.kill()
+    zygote.proc.wait()
+    km = start_kernel("python3", str(NOTEBOOKS))  # the socket is closed: started the plain way
+    try:
+        assert not isinstance(km.provisioner.process, ForkedKernel)
+        assert evaluate(km, "1 + 1") == 2
+        assert not kernels._ZYGOTES  # the dead zygote was dropped
+    finally:
+        stop_kernel(km)
+    km = start_kernel("python3", str(NOTEBOOKS))  # a new zygote
+    try:
+        assert isinstance(km.provisioner.process, ForkedKernel)
+        assert evaluate(km, "2 + 2") == 4
+    finally:
+        stop_kernel(km)
+
+
+def test_the_zygote_can_be_switched_off(monkeypatch):
+    monkeypatch.setenv(kernels.ZYGOTE_ENV, "0")
+    km = start_kernel("python3", str(NOTEBOOKS))
+    try:
+        assert not isinstance(km.provisioner, kernels.ZygoteProvisioner)
+        cmdline = Path(f"/proc/{km.provisioner.pid}/cmdline").read_bytes()
+        assert b"ipykernel_launcher" in cmdline
+        assert evaluate(km, "1 + 2") == 3
+    finally:
+        stop_kernel(km)
+    assert not kernels._ZYGOTES
+
+
+def test_forked_kernel_waits_and_times_out():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        process = ForkedKernel(child.pid)
+        assert process.poll() is None
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(timeout=0.2)
+        t0 = time.monotonic()
+        process.terminate()
+        assert process.wait(timeout=10) == -signal.SIGTERM
+        assert time.monotonic() - t0 < 10
+        process.kill()  # after the end: nothing to signal, no error
+    finally:
+        child.kill()
+        child.wait()
+
+
+@pytest.mark.parametrize(
+    ("cmd", "expected"),
+    [
+        (["py", "-m", "ipykernel_launcher", "-f", "c.json"], (("py",), ["-f", "c.json"])),
+        (["py", "-X", "-m", "ipykernel_launcher"], (("py", "-X"), [])),
+        (["py", "-m", "ipykernel", "-f", "c.json"], None),  # `ipykernel` alone is another entry point
+        (["py", "script.py", "-m", "ipykernel_launcher"], None),  # a script, not the launcher
+        (["py"], None),
+    ],
+)
+def test_split_kernel_command(cmd, expected):
+    assert split_kernel_command(cmd) == expected
+
+
+def test_closing_the_zygotes_ends_them_and_their_kernels(zygote_env):
+    km = start_kernel("python3", str(NOTEBOOKS))  # left running, as a worker that dies mid-report would
+    pids = [km.provisioner.pid, next(iter(kernels._ZYGOTES.values())).proc.pid]
+    kernels.close_zygotes()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{p}").exists() for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [p for p in pids if Path(f"/proc/{p}").exists()]
+    stop_kernel(km)
