@@ -106,12 +106,12 @@ class Zygote:
             theirs.close()
         ours.settimeout(ZYGOTE_TIMEOUT_S)
         self.channel = ours
-        self.stream = ours.makefile("rwb", buffering=0)
+        self.answers = ours.makefile("rb")
         self.ready = False
 
     def _read(self) -> dict:
         try:
-            line = self.stream.readline()
+            line = self.answers.readline()
         except OSError as exc:
             raise ZygoteError(f"no answer from the kernel zygote: {exc}") from exc
         if not line:
@@ -124,7 +124,7 @@ class Zygote:
             self._read()  # {"ready": true} once the zygote has imported and warmed up
             self.ready = True
         try:
-            self.stream.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n")
+            self.channel.sendall(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n")
         except OSError as exc:
             raise ZygoteError(f"the kernel zygote is gone: {exc}") from exc
         answer = self._read()
@@ -134,7 +134,7 @@ class Zygote:
 
     def close(self) -> None:
         try:
-            self.stream.close()
+            self.answers.close()
             self.channel.close()  # the zygote's loop ends on EOF
             self.proc.kill()
             self.proc.wait(timeout=10)

@@ -110,13 +110,13 @@ def _kernel(request: dict, channel: socket.socket, zygote_cwd: str) -> None:
 def serve(channel: socket.socket) -> None:
     """Answer fork requests until the worker closes the socket."""
     cwd = os.getcwd()
-    stream = channel.makefile("rwb", buffering=0)
+    requests = channel.makefile("rb")  # buffered: a request (a few kB of environment) in one or two reads
 
     def reply(message: dict) -> None:
-        stream.write(json.dumps(message).encode() + b"\n")
+        channel.sendall(json.dumps(message).encode() + b"\n")
 
     reply({"ready": True, "pid": os.getpid()})
-    for line in stream:
+    for line in requests:
         try:
             request = json.loads(line)
             pid = os.fork()
