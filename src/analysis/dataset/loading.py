@@ -28,7 +28,7 @@ from analysis import config
 from analysis.dataset import cache
 from analysis.dataset.categories import CATEGORICAL_TEXT, categorical_text, is_categorical, texts_repeat
 from analysis.dataset.checks import arrow, numbers, stripped_columns, text
-from analysis.dataset.raw import TEXT, RawTable, data_version, read_raw
+from analysis.dataset.raw import TEXT, RawTable, data_version, file_stamps, read_raw, unchanged_since
 from analysis.dataset.schema import TABLE_ORDER, TABLES
 from analysis.dataset.validation import validate_raw
 from analysis.errors import DataError
@@ -160,6 +160,7 @@ def load_dataset(
         tables = _cached(where, given, columns)
         if tables is not None:
             return Dataset(tables, path, given)
+    stamps = file_stamps(path)
     version = data_version(path)
     tables = _cached(where, version, columns) if where is not None else None
     if tables is not None:
@@ -173,7 +174,7 @@ def load_dataset(
         tables = to_typed(raw)
     del raw
     pa.default_memory_pool().release_unused()  # the text read but not kept, back to the system
-    if where is not None and validate and data_version(path) == version:  # unchanged while we read it
+    if where is not None and validate and unchanged_since(path, stamps, version):  # not changed while we read it
         cache.write(where, version, tables)
     for name, keep in (columns or {}).items():
         tables[name] = tables[name][keep]

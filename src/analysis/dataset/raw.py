@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -342,5 +343,45 @@ def _hash_lf(h, file: Path, block: int = 1 << 22) -> None:
         while chunk := fh.read(block):
             chunk = carry + chunk
             carry = b"\r" if chunk.endswith(b"\r") else b""
-            h.update((chunk[:-1] if carry else chunk).replace(b"\r\n", b"\n"))
+            chunk = chunk[:-1] if carry else chunk
+            # `in` is a memchr; replace() would scan again, slower, to find nothing in an LF-only file.
+            h.update(chunk.replace(b"\r\n", b"\n") if b"\r" in chunk else chunk)
     h.update(carry)
+
+
+RACY_NS = 2_000_000_000  # a file written this close to its stamp may change again without a new stamp
+
+
+def file_stamps(path: Path | str | None = None) -> tuple:
+    """When they were taken, and each table file's size, modification and change times and inode.
+
+    Writing a file changes its stamp, so equal stamps mean unchanged content,
+    except within one tick of the coarse clock the kernel stamps writes with:
+    see :func:`unchanged_since`.
+    """
+    path = Path(path) if path is not None else config.PROGRAM_DIR
+    files = [path / f"{n}.csv" for n in TABLE_ORDER] if path.is_dir() else [path]
+    taken = time.time_ns()
+    stamps = []
+    for f in files:
+        try:
+            st = f.stat()
+        except FileNotFoundError:
+            stamps.append((f.name, None))
+            continue
+        stamps.append((f.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return taken, tuple(stamps)
+
+
+def unchanged_since(path: Path | str | None, stamps: tuple, version: str) -> bool:
+    """Whether the table files still hold the data of ``version``, stamped ``stamps`` before it was hashed.
+
+    Equal stamps suffice unless a file was written within :data:`RACY_NS` of
+    the stamps being taken (git's "racy" rule): then the files are hashed again.
+    """
+    taken, before = stamps
+    if file_stamps(path)[1] != before:
+        return False
+    if all(s[1] is None or taken - max(s[2], s[3]) > RACY_NS for s in before):
+        return True
+    return data_version(path) == version
