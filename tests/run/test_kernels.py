@@ -145,3 +145,35 @@ def test_closing_the_zygotes_ends_them_and_their_kernels(zygote_env):
         time.sleep(0.1)
     assert not [p for p in pids if Path(f"/proc/{p}").exists()]
     stop_kernel(km)
+
+
+def test_a_runs_zygotes_are_started_ahead_and_each_worker_adopts_its_own(zygote_env, tmp_path):
+    import multiprocessing
+
+    started = kernels.start_zygotes("python3", str(NOTEBOOKS), 2)
+    try:
+        assert len(started) == 2 and len({z.proc.pid for z in started}) == 2
+        claim = multiprocessing.get_context("fork").Value("i", 0)
+        kernels.adopt_zygote(started, claim)  # as the first worker does after the fork
+        assert claim.value == 1
+        assert list(kernels._ZYGOTES.values()) == [started[0]]
+        assert started[1].channel.fileno() == -1  # this worker's copy of the other's socket is released
+        kernels.KERNEL_STDERR["path"] = str(tmp_path / "kernels.stderr")
+        km = start_kernel("python3", str(NOTEBOOKS))
+        try:
+            assert Path(f"/proc/{km.provisioner.pid}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(
+                started[0].proc.pid
+            )
+            evaluate(km, "1", "import sys; print('to the log', file=sys.__stderr__, flush=True)")
+            assert "to the log" in (tmp_path / "kernels.stderr").read_text()  # the run's log, not the terminal
+        finally:
+            stop_kernel(km)
+    finally:
+        kernels.KERNEL_STDERR.clear()
+        for zygote in started:
+            zygote.close()
+
+
+def test_no_zygotes_ahead_when_switched_off(monkeypatch):
+    monkeypatch.setenv(kernels.ZYGOTE_ENV, "0")
+    assert kernels.start_zygotes("python3", str(NOTEBOOKS), 2) == []

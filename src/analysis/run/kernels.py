@@ -92,13 +92,15 @@ class ForkedKernel:
 class Zygote:
     """A worker's zygote process and the socket it takes requests on."""
 
-    def __init__(self, interpreter: tuple[str, ...], cwd: str):
+    def __init__(self, interpreter: tuple[str, ...], cwd: str, quiet: bool = False):
+        self.key = (interpreter, cwd)
         ours, theirs = socket.socketpair()
         try:
             self.proc = subprocess.Popen(
                 [*interpreter, "-m", "analysis.run.zygote", str(theirs.fileno())],
                 cwd=cwd,
                 stdin=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL if quiet else None,  # a run's kernels write to its log (KERNEL_STDERR)
                 pass_fds=(theirs.fileno(),),
                 preexec_fn=die_with_parent,
             )
@@ -124,13 +126,19 @@ class Zygote:
             self._read()  # {"ready": true} once the zygote has imported and warmed up
             self.ready = True
         try:
-            self.channel.sendall(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n")
+            request = {"argv": argv, "env": env, "cwd": cwd, "stderr": KERNEL_STDERR.get("path")}
+            self.channel.sendall(json.dumps(request).encode() + b"\n")
         except OSError as exc:
             raise ZygoteError(f"the kernel zygote is gone: {exc}") from exc
         answer = self._read()
         if "pid" not in answer:
             raise ZygoteError(f"the kernel zygote could not fork: {answer.get('error')}")
         return int(answer["pid"])
+
+    def release(self) -> None:
+        """Close this process's copy of the socket (a worker's copy of another worker's zygote)."""
+        self.answers.close()
+        self.channel.close()
 
     def close(self) -> None:
         try:
@@ -143,6 +151,7 @@ class Zygote:
 
 
 _ZYGOTES: dict[tuple[tuple[str, ...], str], Zygote] = {}  # per worker: (interpreter, cwd) -> its zygote
+KERNEL_STDERR: dict[str, str] = {}  # "path": the file a worker's kernels write their stderr to
 
 
 def zygotes_enabled() -> bool:
@@ -170,6 +179,37 @@ def split_kernel_command(cmd: list[str]) -> tuple[tuple[str, ...], list[str]] | 
         if not cmd[i].startswith("-"):
             return None
     return None
+
+
+def start_zygotes(kernel_name: str, cwd: str, count: int) -> list[Zygote]:
+    """Start ``count`` zygotes now, one per worker to come (none if kernels start the plain way).
+
+    A run starts them before it reads and plans, so that their imports use
+    the CPU the parent leaves idle; each worker then adopts one.
+    """
+    if not zygotes_enabled() or count < 1:
+        return []
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    try:
+        split = split_kernel_command(KernelSpecManager().get_kernel_spec(kernel_name).argv)
+    except Exception:  # noqa: BLE001 - an unknown kernel fails later, with jupyter_client's own message
+        return []
+    return [] if split is None else [Zygote(split[0], cwd, quiet=True) for _ in range(count)]
+
+
+def adopt_zygote(zygotes: list[Zygote], claim) -> None:
+    """In a worker: take the next unclaimed zygote of the run (``claim``: a shared counter); release the rest."""
+    if not zygotes:
+        return
+    with claim.get_lock():
+        index = claim.value
+        claim.value += 1
+    for i, zygote in enumerate(zygotes):
+        if i == index:
+            _ZYGOTES[zygote.key] = zygote
+        else:
+            zygote.release()
 
 
 def close_zygotes() -> None:

@@ -32,6 +32,7 @@ from pathlib import Path
 from analysis import config
 from analysis.common.slugs import inside, slug
 from analysis.dataset.meetings import Meeting
+from analysis.run.kernels import start_zygotes
 from analysis.run.ledger import RunLedger
 from analysis.run.plan import (
     FORMATS,
@@ -206,20 +207,24 @@ class _Printers:
             browser.close()
 
 
-def _pool(opts: RunOptions, meeting_dir: Path, workers: int, data_version: str) -> ProcessPoolExecutor:
+def _pool(opts: RunOptions, meeting_dir: Path, workers: int, data_version: str, zygotes: list) -> ProcessPoolExecutor:
     preload()  # before the fork, so that workers share it instead of each loading it
     ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     data = str(Path(opts.data_path or config.PROGRAM_DIR).resolve())
     stderr = str(meeting_dir / "logs" / "kernels.stderr")
+    # Forked workers inherit the zygotes (process handles and sockets); each claims one.
+    shared = (zygotes, ctx.Value("i", 0)) if zygotes and ctx.get_start_method() == "fork" else None
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=ctx,
         initializer=worker_init,
-        initargs=(stderr, opts.kernel_name, str(opts.notebooks_dir), (data, data_version)),
+        initargs=(stderr, opts.kernel_name, str(opts.notebooks_dir), (data, data_version), shared),
     )
 
 
-def _produce(opts: RunOptions, ledger: RunLedger, to_execute: list[Report], to_print: list[Report]) -> None:
+def _produce(
+    opts: RunOptions, ledger: RunLedger, to_execute: list[Report], to_print: list[Report], zygotes: list
+) -> None:
     """Execute, render and print; every outcome goes to the ledger (from this thread only)."""
     meeting_dir, meeting = ledger.meeting_dir, opts.meeting
     workers = min(opts.jobs or os.cpu_count() or 1, len(to_execute))
@@ -229,7 +234,7 @@ def _produce(opts: RunOptions, ledger: RunLedger, to_execute: list[Report], to_p
     pool, executing, printing = None, {}, {}
     try:
         if to_execute:
-            pool = _pool(opts, meeting_dir, workers, ledger.data_version)
+            pool = _pool(opts, meeting_dir, workers, ledger.data_version, zygotes)
             # A worker starts the next report's kernel while it runs one (len - workers kernels in all). With
             # several workers the first report, the longest, is not the one that frees its worker first.
             first = 1 if workers > 1 else 0
@@ -277,14 +282,24 @@ def run_meeting(opts: RunOptions) -> RunResult:
 
     Arguments are checked and the plan is made before anything is written.
     """
+    check_options(opts)
+    opts = _normalise(opts)
+    # Kernel zygotes import and warm up on the CPU this process leaves idle while it reads and plans.
+    zygotes = start_zygotes(opts.kernel_name, str(opts.notebooks_dir), opts.jobs or os.cpu_count() or 1)
+    try:
+        return _run(opts, zygotes)
+    finally:
+        for zygote in zygotes:
+            zygote.close()
+
+
+def _run(opts: RunOptions, zygotes: list) -> RunResult:
     import pyarrow as pa
 
     from analysis.dataset.loading import load_dataset
     from analysis.run.index import write_pages
     from analysis.run.rendering import write_assets
 
-    check_options(opts)
-    opts = _normalise(opts)
     meeting_dir = inside(Path(opts.out_dir), slug(opts.meeting.meeting_id))
     ds = load_dataset(opts.data_path, columns=PLAN_COLUMNS)
     reports = plan_reports(ds, opts.meeting, opts.notebooks_dir, opts.langs, opts.implementers, opts.data_path)
@@ -303,7 +318,7 @@ def run_meeting(opts: RunOptions) -> RunResult:
         write_assets(meeting_dir)
     ledger.start(len(to_execute) + len(to_print))
     try:
-        _produce(opts, ledger, to_execute, to_print)
+        _produce(opts, ledger, to_execute, to_print, zygotes)
     finally:
         write_pages(ledger.close(), meeting_dir)
     return RunResult(meeting_dir, list(ledger.entries.values()))

@@ -21,7 +21,7 @@ import traceback
 from pathlib import Path
 
 from analysis.common.slugs import inside
-from analysis.run.kernels import close_zygotes, start_kernel, stop_kernel
+from analysis.run.kernels import KERNEL_STDERR, adopt_zygote, close_zygotes, start_kernel, stop_kernel
 from analysis.run.lifetime import die_with_parent
 from analysis.store.atomic import atomic_write_text
 
@@ -48,12 +48,22 @@ def _stop_warm_kernels() -> None:
     close_zygotes()
 
 
-def worker_init(stderr_path: str, kernel_name: str, cwd: str, data_version: tuple[str, str] | None = None) -> None:
+def worker_init(
+    stderr_path: str,
+    kernel_name: str,
+    cwd: str,
+    data_version: tuple[str, str] | None = None,
+    zygotes: tuple[list, object] | None = None,
+) -> None:
+    """Set a pool worker up: its log, the run's data version, its zygote (``zygotes``: the run's and a claim counter)."""
     from multiprocessing.util import Finalize
 
     from analysis.dataset.cache import RUN_VERSION
 
     die_with_parent()
+    if zygotes is not None:
+        adopt_zygote(*zygotes)
+    KERNEL_STDERR["path"] = stderr_path
     if data_version is not None:  # (resolved data path, version): kernels read that snapshot without hashing
         os.environ[RUN_VERSION] = "\n".join(data_version)
     # Kernels inherit stderr and print start-up warnings there; keep them out of the terminal.
