@@ -51,6 +51,7 @@ MAX_FLOOR_RATIO_1M = 4.0  # 1M observations loaded, validated and measured, agai
 MAX_PEAK_1M = 1 << 30
 MAX_EXPONENT = 1.1
 MAX_EXPORT_1000 = 30.0
+MAX_REPORT_1M = 15.0  # one implementer report at 1M, here the whole command that renders it
 MIN_XLSX_SPEEDUP = 5.0
 
 
@@ -110,6 +111,8 @@ def bench_size(label: str, data: Path, rows: int, runs: int, tmp: Path, only: se
         plan += [(name, [PY, str(steps), name, str(xlsx)], runs) for name in XLSX]
     if rows <= LIMITS["report"]:
         plan.append(("report", [*report, "--out", str(tmp / f"reports-{label}"), "--data", str(data)], 1))
+        # Again with the snapshot the first run left: what every later run of the same data costs.
+        plan.append(("report_warm", [*report, "--out", str(tmp / f"reports-{label}"), "--data", str(data)], 1))
     out = []
     for name, cmd, n in plan:
         if only and name not in only:
@@ -121,6 +124,8 @@ def bench_size(label: str, data: Path, rows: int, runs: int, tmp: Path, only: se
             from analysis.config import DataLayout
 
             shutil.rmtree(DataLayout.of(data).cache / "datasets", ignore_errors=True)
+            env = {**os.environ, "ANALYSIS_DATASET_CACHE": "1"}
+        if name == "report_warm":
             env = {**os.environ, "ANALYSIS_DATASET_CACHE": "1"}
         if name == "load_cached":
             env = {**os.environ, "ANALYSIS_DATASET_CACHE": "1"}
@@ -155,11 +160,18 @@ def targets(results: list[dict]) -> list[str]:
         line(worst[1] <= MAX_EXPONENT, f"growth x10 -> x1000 at most n^{worst[1]:.2f} ({worst[0]}; target n^1.1)")
     r = by.get(("1M obs", "report"))
     if r:  # the whole command renders three reports in parallel; each report's own time is in reports.md
-        out.append(
-            f"* measured: `run --implementer` on 1M observations (implementer report, overview and voting report, "
-            f"whole command, cold: it validates the data once and writes the snapshot its kernels read) "
-            f"{r['wall']:.1f} s wall, largest process {r['peak'] / 2**20:.0f} MB; the 15 s target for the implementer "
-            "report is checked in benchmarks/reports.md, where each report's time in the run is recorded"
+        line(
+            r["wall"] <= MAX_REPORT_1M,
+            f"`run --implementer X --lang en --format html` on 1M observations, the whole command (implementer "
+            f"report, overview and voting report), cold: it validates the data once and writes the snapshot its "
+            f"kernels read: {r['wall']:.1f} s wall, largest process {r['peak'] / 2**20:.0f} MB (target 15 s)",
+        )
+    w = by.get(("1M obs", "report_warm"))
+    if w:
+        line(
+            w["wall"] <= MAX_REPORT_1M,
+            f"the same command again on the same data (its snapshot there): {w['wall']:.1f} s wall, largest process "
+            f"{w['peak'] / 2**20:.0f} MB (target 15 s)",
         )
     e = by.get(("x1000", "export"))
     if e:

@@ -68,7 +68,10 @@ def test_stopping_a_kernel_ends_its_process(zygote_env):
     assert process.poll() is None
     stop_kernel(km)
     assert isinstance(process.wait(timeout=10), int)  # jupyter_client killed its process group
-    assert not Path(f"/proc/{process.pid}").exists()  # reaped by the system, not left a zombie
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{process.pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{process.pid}").exists()  # waited for by the zygote, not left a zombie
 
 
 def test_a_dead_zygote_falls_back_then_is_replaced(zygote_env):
@@ -134,6 +137,23 @@ def test_forked_kernel_waits_and_times_out():
 )
 def test_split_kernel_command(cmd, expected):
     assert split_kernel_command(cmd) == expected
+
+
+def test_a_kernels_cpu_time_is_counted_with_its_zygotes(zygote_env):
+
+    km = start_kernel("python3", str(NOTEBOOKS))
+    zygote = next(iter(kernels._ZYGOTES.values())).proc.pid
+    evaluate(km, "1", "x = sum(i * i for i in range(3_000_000))")  # some CPU in the kernel
+    stop_kernel(km)
+
+    def children_cpu() -> float:  # cutime + cstime of the zygote, in clock ticks
+        fields = Path(f"/proc/{zygote}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[13]) + int(fields[14])
+
+    deadline = time.monotonic() + 5
+    while children_cpu() == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert children_cpu() > 0  # so `time` of a run counts its kernels
 
 
 def test_closing_the_zygotes_ends_them_and_their_kernels(zygote_env):

@@ -49,8 +49,8 @@ class ForkedKernel:
 
     The worker cannot wait for another process's child; it watches a pidfd,
     which becomes readable when the kernel ends. The exit status belongs to
-    the zygote (which lets the system reap it) and is reported as 0, or as
-    ``-signal`` for a signal this object sent.
+    the zygote (which waits for it) and is reported as 0, or as ``-signal``
+    for a signal this object sent.
     """
 
     stdin = stdout = stderr = None

@@ -13,8 +13,9 @@ seen by the next.
 
 Lifetime: the zygote dies with its worker and each kernel with its zygote
 (``PR_SET_PDEATHSIG``); a kernel also watches the zygote through ipykernel's
-parent poller (``JPY_PARENT_PID``). The zygote ignores SIGCHLD, so the system
-reaps its children; the worker sees a kernel's end through a pidfd.
+parent poller (``JPY_PARENT_PID``). The zygote waits for each kernel as it ends
+(SIGCHLD), so none stays a zombie and its CPU time is counted with the
+zygote's; the worker sees a kernel's end through a pidfd.
 
 The zygote holds no data: it never reads the program's tables. Threads that
 the imports start (Arrow's and jemalloc's, idle) do not cross a fork; Arrow
@@ -132,6 +133,17 @@ def serve(channel: socket.socket) -> None:
         reply({"pid": pid})
 
 
+def _reap(*_) -> None:
+    """Wait for every ended kernel (so that its resource use is added to the zygote's, as for any child)."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def main(argv: list[str]) -> int:
     from analysis.run.lifetime import die_with_parent
 
@@ -139,7 +151,7 @@ def main(argv: list[str]) -> int:
     channel = socket.socket(fileno=int(argv[0]))
     if sys.path and sys.path[0] == os.getcwd():
         del sys.path[0]  # imports resolve as in a kernel started by ipykernel_launcher
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system, never zombies
+    signal.signal(signal.SIGCHLD, _reap)  # kernels never stay zombies; their CPU time counts as ours
     preload()
     # What was loaded stays out of the collector's sight in every kernel: a collection in a kernel then
     # neither walks nor writes to those pages (each write would copy a page the zygote shares).
