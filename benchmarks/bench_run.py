@@ -238,6 +238,7 @@ def main(argv=None) -> int:
 
 def write_readme(r: dict) -> None:
     m, med = r["machine"], r["median_s"]
+    per_run = ", ".join(f"{loop / run:.1f}x" for loop, run in zip(r["times_s"]["loop"], r["times_s"]["run"]))
     rows = "\n".join(f"| {k} | {med[k]:.2f} | {', '.join(f'{x:.2f}' for x in r['times_s'][k])} |" for k in med)
     text = f"""# Benchmarks
 
@@ -266,6 +267,8 @@ Machine: {m["nproc"]} CPUs ({m["cpu"]}), memory {m["memory"]}, Python {m["python
 * **run vs loop: {r["speedup_run_vs_loop"]:.1f}x faster** (target: at least 5x)
 * **unchanged re-run vs loop: {r["speedup_rerun_vs_loop"]:.1f}x faster** (target: at least 20x)
 * per report: loop {r["per_report_s"]["loop"]:.2f} s, run {r["per_report_s"]["run"]:.2f} s
+* each interleaved run on its own (loop / run): {per_run} (the machine is shared: a run that other work
+  slowed shows here, where the medians above smooth it)
 
 Floor of one report: `import analysis, pandas, plotly` takes {med["import"]:.2f} s; a papermill run of an
 empty notebook takes {med["papermill_cli_empty"]:.2f} s from the CLI and {med["papermill_inprocess_empty"]:.2f} s
