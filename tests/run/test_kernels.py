@@ -1,5 +1,6 @@
 """Report kernels forked from a worker's zygote: real kernels, each its own process, with a plain fallback."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -197,3 +198,23 @@ def test_a_runs_zygotes_are_started_ahead_and_each_worker_adopts_its_own(zygote_
 def test_no_zygotes_ahead_when_switched_off(monkeypatch):
     monkeypatch.setenv(kernels.ZYGOTE_ENV, "0")
     assert kernels.start_zygotes("python3", str(NOTEBOOKS), 2) == []
+
+
+def test_without_pidfd_the_forked_kernel_is_killed_and_kernels_start_plainly(zygote_env, monkeypatch):
+    def no_pidfd(pid):
+        no_pidfd.pid = pid
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(kernels.os, "pidfd_open", no_pidfd)
+    km = start_kernel("python3", str(NOTEBOOKS))
+    try:
+        assert not isinstance(km.provisioner.process, ForkedKernel)
+        assert evaluate(km, "3 * 3") == 9
+        deadline = time.monotonic() + 5
+        while Path(f"/proc/{no_pidfd.pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not Path(f"/proc/{no_pidfd.pid}").exists()  # the forked kernel nobody could watch is gone
+        assert os.environ[kernels.ZYGOTE_ENV] == "0"
+    finally:
+        stop_kernel(km)
+        os.environ.pop(kernels.ZYGOTE_ENV, None)

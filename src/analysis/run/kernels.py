@@ -234,7 +234,14 @@ class ZygoteProvisioner(LocalProvisioner):
             if broken is not None:
                 broken.close()
             return await super().launch_kernel(cmd, **kwargs)
-        self.process = ForkedKernel(pid)
+        try:
+            process = ForkedKernel(pid)
+        except OSError as exc:  # no pidfd on this system (Linux before 5.3): the kernel cannot be watched
+            self.log.warning("cannot watch a forked kernel (%s); starting kernels the plain way", exc)
+            os.kill(pid, signal.SIGKILL)
+            os.environ[ZYGOTE_ENV] = "0"  # for this worker's next kernels too
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process = process
         self.pid = self.pgid = pid  # the kernel calls setsid(): its own process group
         self.cwd = cwd
         return self.connection_info
