@@ -326,14 +326,18 @@ def _grid_frame(grid: pd.DataFrame) -> pd.DataFrame:
 
 def data_version(path: Path | str | None = None) -> str:
     """A short SHA-256 over the table files, stable across machines."""
-    path = Path(path) if path is not None else config.PROGRAM_DIR
     h = hashlib.sha256()
-    files = [path / f"{n}.csv" for n in TABLE_ORDER] if path.is_dir() else [path]
-    for f in files:
+    for f in _table_files(path):
         if f.exists():
             h.update(f.name.encode())
             _hash_lf(h, f)
     return h.hexdigest()[:12]
+
+
+def _table_files(path: Path | str | None) -> list[Path]:
+    """The files a data version covers: each table's CSV in a folder, or the one workbook."""
+    path = Path(path) if path is not None else config.PROGRAM_DIR
+    return [path / f"{n}.csv" for n in TABLE_ORDER] if path.is_dir() else [path]
 
 
 def _hash_lf(h, file: Path, block: int = 1 << 22) -> None:
@@ -359,11 +363,9 @@ def file_stamps(path: Path | str | None = None) -> tuple:
     except within one tick of the coarse clock the kernel stamps writes with:
     see :func:`unchanged_since`.
     """
-    path = Path(path) if path is not None else config.PROGRAM_DIR
-    files = [path / f"{n}.csv" for n in TABLE_ORDER] if path.is_dir() else [path]
     taken = time.time_ns()
     stamps = []
-    for f in files:
+    for f in _table_files(path):
         try:
             st = f.stat()
         except FileNotFoundError:
