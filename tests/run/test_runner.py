@@ -332,3 +332,45 @@ def test_pdf_added_later_is_printed_without_executing(tmp_path):
     assert all("(PDF only)" in line for line in lines) and len(lines) == 3
     third = run_meeting(RunOptions(**{**opts.__dict__, "formats": ("html", "pdf")}))
     assert [e["status"] for e in third.entries] == ["skipped"] * 3
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@needs_chromium
+def test_a_pdf_that_fails_in_one_printer_is_recorded_and_the_others_print(tmp_path):
+    """Two printing browsers work in threads: one page that never draws its chart fails alone."""
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, notebooks)
+    nb = nbformat.read(notebooks / "absentee_voting.ipynb", as_version=4)
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "from IPython.display import HTML\nHTML('<div class=\"oas-chart\">a chart that never draws</div>')"
+        )
+    )
+    nbformat.write(nb, notebooks / "absentee_voting.ipynb")
+    opts = RunOptions(
+        MEETING,
+        langs=("en",),
+        formats=("html", "pdf"),
+        jobs=2,
+        out_dir=tmp_path / "out",
+        notebooks_dir=notebooks,
+        data_path=DATA,
+        implementers=("IACHR",),
+        progress=False,
+        log=lambda line: None,
+    )
+    result = run_meeting(opts)
+    entries = {e["report_id"]: e for e in result.entries}
+    assert {k: e["status"] for k, e in entries.items()} == {
+        "en/iachr": "ok",
+        "en/program-overview": "ok",
+        "en/absentee-voting": "failed",
+    }
+    assert entries["en/absentee-voting"]["error"].startswith("PDF failed: only 0 of 1 charts were drawn")
+    log = result.meeting_dir / "logs" / "en" / "absentee-voting.log"
+    assert "PDF failed" in log.read_text(encoding="utf-8")
+    assert not (result.meeting_dir / "en" / "absentee-voting.pdf").exists()
+    for name in ("iachr", "program-overview"):
+        assert (result.meeting_dir / "en" / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+        assert entries[f"en/{name}"]["outputs"]["pdf"]["path"] == f"en/{name}.pdf"
