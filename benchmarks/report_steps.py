@@ -6,7 +6,7 @@ with its parameters set as a meeting run sets them and ``display`` collecting
 the HTML each cell shows, and prints JSON: CPU and wall seconds per cell and
 in all, the HTML size and the peak resident memory. With ``--profile N`` it
 also prints the N functions with the most cumulative time (cProfile), to
-stderr. The dataset is loaded once before timing (the Parquet cache of the
+stderr. The dataset is loaded once before timing (the snapshot of the
 data, as a report kernel reads it), so the figures are the report's own code
 (with the cached load its ``open_report`` cell does).
 """

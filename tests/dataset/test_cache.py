@@ -59,7 +59,7 @@ def test_cache_can_be_turned_off(mini, monkeypatch):
 def test_a_damaged_snapshot_is_ignored(mini):
     first = load_dataset(mini)
     (entry,) = snapshots(mini)
-    (entry / "actions.parquet").write_bytes(b"not parquet")
+    (entry / f"actions{cache.SUFFIX}").write_bytes(b"not an Arrow file")
     again = load_dataset(mini)
     pd.testing.assert_frame_equal(first.actions, again.actions)
 

@@ -1,6 +1,6 @@
 """Typed snapshots of validated datasets, so the same data is read and validated once.
 
-A snapshot is a folder of Parquet files (one per table) named by the data
+A snapshot is a folder of Arrow IPC files (one per table, uncompressed) named by the data
 version (a SHA-256 over the table files, see :func:`analysis.dataset.raw.data_version`)
 and by a fingerprint of the code that reads, validates and types the data
 (this sub-package's source files and the pandas and pyarrow versions). A change
@@ -11,7 +11,13 @@ Snapshots live in the data folder's ``.cache/datasets`` (see
 :attr:`analysis.config.DataLayout.cache`), which git ignores. They are written
 to a temporary folder and renamed into place, so a reader never sees half a
 snapshot, and two processes writing the same snapshot do not collide. Only
-the newest few snapshots are kept. Set ``ANALYSIS_DATASET_CACHE=0`` to turn
+the newest few snapshots are kept.
+
+A snapshot is read by memory-mapping its files: text columns are used where
+they lie, without decoding or copying, so a load costs milliseconds and the
+report kernels of a run share one copy of the data in the page cache (at 1M
+observations, 2.3 s and 1.2 GB per kernel with Parquet). The price is disk: a
+snapshot takes about as much as the tables in memory. Set ``ANALYSIS_DATASET_CACHE=0`` to turn
 the cache off (it is also silently skipped where the folder is read-only).
 
 A meeting run hashes the data once and gives its report kernels the version
@@ -37,6 +43,7 @@ from analysis.dataset.categories import categorical_text
 from analysis.dataset.raw import TEXT
 from analysis.dataset.schema import TABLE_ORDER
 
+SUFFIX = ".arrow"  # Arrow IPC file format (Feather v2), uncompressed so that it can be mapped
 KEEP = 4  # snapshots kept per data folder: the current data and a few recent versions
 
 
@@ -79,7 +86,7 @@ def read(where: Path, version: str, columns: dict[str, list[str]] | None = None)
     """The typed tables of ``version`` (only ``columns[table]`` of a table named there), or None when there
     is no complete snapshot."""
     entry = _entry(where, version)
-    files = [entry / f"{name}.parquet" for name in TABLE_ORDER]
+    files = [entry / f"{name}{SUFFIX}" for name in TABLE_ORDER]
     if not all(f.is_file() for f in files):
         return None
     try:
@@ -92,10 +99,14 @@ def read(where: Path, version: str, columns: dict[str, list[str]] | None = None)
 
 def _read_table(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow.ipc as ipc
 
     text = {pa.string(): TEXT, pa.large_string(): TEXT}  # Arrow-backed text, as the loader gives it
-    table = pq.read_table(file, columns=columns)
+    with pa.memory_map(str(file)) as source:  # the buffers keep the mapping alive after the file is closed
+        table = ipc.open_file(source).read_all()
+    table.validate()  # buffer sizes against the schema: a cut or damaged file is refused, not read past its end
+    if columns is not None:
+        table = table.select(columns)
     encoded = [i for i, field in enumerate(table.schema) if pa.types.is_dictionary(field.type)]
     frame = table.drop_columns([table.column_names[i] for i in encoded]).to_pandas(types_mapper=text.get)
     for i in encoded:  # categoricals of sorted text, as the loader gives them
@@ -116,13 +127,22 @@ def write(where: Path, version: str, tables: dict[str, pd.DataFrame]) -> Path | 
         return None
     try:
         for name in TABLE_ORDER:
-            tables[name].to_parquet(tmp / f"{name}.parquet", engine="pyarrow", index=False)
+            _write_table(tables[name], tmp / f"{name}{SUFFIX}")
         os.replace(tmp, entry)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)  # another process stored it first, or the disk is full
         return entry if entry.is_dir() else None
     _prune(where)
     return entry
+
+
+def _write_table(frame: pd.DataFrame, file: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with pa.OSFile(str(file), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
 
 
 def _prune(where: Path) -> None:

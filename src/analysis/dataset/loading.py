@@ -184,5 +184,5 @@ def load_dataset(
 def _cached(where: Path, version: str, columns: dict[str, list[str]] | None) -> dict[str, pd.DataFrame] | None:
     tables = cache.read(where, version, columns)
     if tables is not None:
-        pa.default_memory_pool().release_unused()  # the Parquet decoding buffers (about 80 MB at 1M)
+        pa.default_memory_pool().release_unused()  # the categoricals' decoding buffers
     return tables

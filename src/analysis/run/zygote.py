@@ -35,7 +35,7 @@ import sys
 PRELOAD_MODULES = (
     "ipykernel.kernelapp",
     "pandas",
-    "pyarrow.parquet",
+    "pyarrow.ipc",
     "plotly.graph_objects",
     "plotly.io",
     "analysis",
