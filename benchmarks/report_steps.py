@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import resource
 import sys
@@ -75,6 +76,8 @@ def run(notebook: str, data: str, implementer: str = "", lang: str = "en", profi
     }
     if prof:
         pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(profile)
+        if os.environ.get("REPORT_STEPS_PROFILE"):  # the raw profile, for pstats callers/callees
+            prof.dump_stats(os.environ["REPORT_STEPS_PROFILE"])
     return result
 
 

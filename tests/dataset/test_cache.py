@@ -111,3 +111,73 @@ def test_only_the_columns_asked_for(mini, monkeypatch, cached):
     assert list(part.observations.columns) == ["implementer_id", "country"]
     pd.testing.assert_frame_equal(part.observations, full.observations[["implementer_id", "country"]])
     pd.testing.assert_frame_equal(part.actions, full.actions)
+
+
+def _settled(monkeypatch) -> list:
+    """Stamps count as settled 50 ms after a write (instead of 2 s); returns the list of paths hashed from now."""
+    import time
+
+    from analysis.dataset import loading, raw
+
+    monkeypatch.setattr(raw, "RACY_NS", 50_000_000)
+    time.sleep(0.1)
+    hashed: list = []
+    real = loading.data_version
+    monkeypatch.setattr(loading, "data_version", lambda p=None: hashed.append(p) or real(p))
+    return hashed
+
+
+def test_unchanged_stamps_give_the_version_without_hashing(mini, monkeypatch):
+    hashed = _settled(monkeypatch)
+    first = load_dataset(mini)
+    assert len(hashed) == 1
+    again = load_dataset(mini)
+    assert again.version == first.version and len(hashed) == 1  # the stamps said which version
+    pd.testing.assert_frame_equal(first.actions, again.actions)
+
+
+def test_any_write_is_seen_although_the_stamps_were_remembered(mini, monkeypatch):
+    import os
+
+    hashed = _settled(monkeypatch)
+    first = load_dataset(mini)
+    file = mini / "actions.csv"
+    st = file.stat()
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("completed", "cancelled", 1), encoding="utf-8")  # same size
+    os.utime(file, ns=(st.st_atime_ns, st.st_mtime_ns))  # same times: the change time moves all the same
+    second = load_dataset(mini)
+    assert second.version != first.version and len(hashed) == 2
+    assert "cancelled" in second.actions["lifecycle_status"].tolist()
+
+
+def test_files_rewritten_with_the_same_content_are_hashed_and_served_from_the_snapshot(mini, monkeypatch):
+    from analysis.dataset import loading
+
+    hashed = _settled(monkeypatch)
+    first = load_dataset(mini)
+    for file in mini.glob("*.csv"):
+        file.write_bytes(file.read_bytes())  # new stamps, same bytes
+    validated = []
+    real = loading.validate_raw
+    monkeypatch.setattr(loading, "validate_raw", lambda raw, p=None: validated.append(p) or real(raw, p))
+    second = load_dataset(mini)
+    assert second.version == first.version and len(hashed) == 2
+    assert validated == []  # the snapshot of that version was found: not validated again
+    pd.testing.assert_frame_equal(first.observations, second.observations)
+    assert len(snapshots(mini)) == 1
+
+
+def test_a_damaged_record_of_stamps_is_ignored(mini, monkeypatch):
+    hashed = _settled(monkeypatch)
+    first = load_dataset(mini)
+    (record,) = (DataLayout.of(mini).cache / "datasets").glob(".stamps-*.json")
+    for bad in ("{", '{"stamps": 1, "version": "x"}', "[]"):
+        record.write_text(bad, encoding="utf-8")
+        assert load_dataset(mini).version == first.version
+    assert len(hashed) == 4  # each bad record: hashed again (and the record mended)
+
+
+def test_stamps_taken_just_after_a_write_are_not_remembered(mini):
+    load_dataset(mini)  # the fixture was copied a moment ago: within the racy window
+    assert list((DataLayout.of(mini).cache / "datasets").glob(".stamps-*.json")) == []

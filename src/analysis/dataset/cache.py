@@ -20,6 +20,12 @@ observations, 2.3 s and 1.2 GB per kernel with Parquet). The price is disk: a
 snapshot takes about as much as the tables in memory. Set ``ANALYSIS_DATASET_CACHE=0`` to turn
 the cache off (it is also silently skipped where the folder is read-only).
 
+The cache also remembers, per data folder, the files' stamps (size,
+modification and change times, inode) with the version they were hashed to,
+as git's index does: while the stamps stay the same the version is known
+without hashing (at 1M observations, 0.8 s per load). Stamps taken within
+two seconds of a write are never trusted (:func:`analysis.dataset.raw.settled`).
+
 A meeting run hashes the data once and gives its report kernels the version
 (:data:`RUN_VERSION`, set in the run's worker processes only), so a kernel
 reads the snapshot of the run's version without hashing every file again; its
@@ -30,6 +36,7 @@ snapshot is missing, the load hashes and reads the files as usual.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import uuid
@@ -40,7 +47,7 @@ import pandas as pd
 
 from analysis.config import DataLayout
 from analysis.dataset.categories import categorical_text
-from analysis.dataset.raw import TEXT
+from analysis.dataset.raw import TEXT, settled
 from analysis.dataset.schema import TABLE_ORDER
 
 SUFFIX = ".arrow"  # Arrow IPC file format (Feather v2), uncompressed so that it can be mapped
@@ -143,6 +150,42 @@ def _write_table(frame: pd.DataFrame, file: Path) -> None:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     with pa.OSFile(str(file), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
+
+
+def has(where: Path, version: str) -> bool:
+    """Whether a complete snapshot of ``version`` is stored."""
+    entry = _entry(where, version)
+    return all((entry / f"{name}{SUFFIX}").is_file() for name in TABLE_ORDER)
+
+
+def _stamps_file(where: Path, path: Path) -> Path:
+    return where / f".stamps-{hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:16]}.json"
+
+
+def known_version(where: Path, path: Path, stamps: tuple) -> str | None:
+    """The version remembered for the files at ``path`` if they still have the stamps it was hashed with."""
+    try:
+        record = json.loads(_stamps_file(where, path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("stamps") != json.loads(json.dumps(stamps[1])):
+        return None
+    version = record.get("version")
+    return version if isinstance(version, str) and version else None
+
+
+def remember_version(where: Path, path: Path, stamps: tuple, version: str) -> None:
+    """Remember that the files at ``path``, stamped ``stamps``, hold ``version`` (not if a stamp is too recent)."""
+    if not settled(stamps):
+        return
+    file = _stamps_file(where, path)
+    tmp = file.with_name(f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}.json")
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps({"path": str(Path(path).resolve()), "stamps": stamps[1], "version": version}))
+        os.replace(tmp, file)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a read-only or full disk: the version is hashed next time
 
 
 def _prune(where: Path) -> None:

@@ -17,6 +17,7 @@ instead of reading and validating the CSV files again.
 from __future__ import annotations
 
 import html
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ from analysis import config
 from analysis.dataset import cache
 from analysis.dataset.categories import CATEGORICAL_TEXT, categorical_text, is_categorical, texts_repeat
 from analysis.dataset.checks import arrow, numbers, stripped_columns, text
-from analysis.dataset.raw import TEXT, RawTable, data_version, file_stamps, read_raw, unchanged_since
+from analysis.dataset.raw import TEXT, RawTable, data_version, file_stamps, read_raw, settled, unchanged_since
 from analysis.dataset.schema import TABLE_ORDER, TABLES
 from analysis.dataset.validation import validate_raw
 from analysis.errors import DataError
@@ -161,11 +162,36 @@ def load_dataset(
         if tables is not None:
             return Dataset(tables, path, given)
     stamps = file_stamps(path)
-    version = data_version(path)
-    tables = _cached(where, version, columns) if where is not None else None
-    if tables is not None:
-        return Dataset(tables, path, version)
-    raw = read_raw(path, compact=True)
+    known = cache.known_version(where, path, stamps) if where is not None else None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-version") as threads:
+        # The files are hashed while they are read (hashlib lets go of the GIL), unless their stamps say how.
+        versioning = threads.submit(lambda: known or data_version(path))
+        tables, from_files = _load(path, where, versioning, validate, columns)
+    version = versioning.result()
+    keep = from_files and validate  # a validated read of the files is kept as a snapshot
+    if where is not None and (keep or (known is None and settled(stamps))) and unchanged_since(path, stamps, version):
+        if keep:  # the files did not change while they were read
+            cache.write(where, version, tables)
+        cache.remember_version(where, path, stamps, version)
+    for name, cols in (columns or {}).items():
+        tables[name] = tables[name][cols]
+    return Dataset(tables, path, version)
+
+
+def _load(path: Path, where: Path | None, versioning, validate: bool, columns) -> tuple[dict, bool]:
+    """``(tables, read from the files)``: the snapshot's tables (only ``columns``) when one of the version
+    ``versioning`` gives is stored, else every table read from the files, validated and typed. Reading the
+    files stops as soon as the version is known and its snapshot found."""
+
+    def stored() -> bool:
+        return where is not None and versioning.done() and cache.has(where, versioning.result())
+
+    raw = read_raw(path, compact=True, stop=stored)
+    if where is not None and (raw is None or cache.has(where, versioning.result())):
+        tables = _cached(where, versioning.result(), columns)
+        if tables is not None:
+            return tables, False
+    raw = raw if raw is not None else read_raw(path, compact=True)  # the snapshot could not be read
     with stripped_columns():  # each column stripped once, for validation and typing
         if validate:
             problems = validate_raw(raw, path)
@@ -174,11 +200,7 @@ def load_dataset(
         tables = to_typed(raw)
     del raw
     pa.default_memory_pool().release_unused()  # the text read but not kept, back to the system
-    if where is not None and validate and unchanged_since(path, stamps, version):  # not changed while we read it
-        cache.write(where, version, tables)
-    for name, keep in (columns or {}).items():
-        tables[name] = tables[name][keep]
-    return Dataset(tables, path, version)
+    return tables, True
 
 
 def _cached(where: Path, version: str, columns: dict[str, list[str]] | None) -> dict[str, pd.DataFrame] | None:

@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import io
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,17 +56,20 @@ class RawTable:
         return self.header_row + 1 + index
 
 
-def read_raw(path: Path | str | None = None, *, compact: bool = False) -> dict[str, RawTable]:
+def read_raw(
+    path: Path | str | None = None, *, compact: bool = False, stop: Callable[[], bool] | None = None
+) -> dict[str, RawTable] | None:
     """Read every table of a CSV folder or an .xlsx workbook as text.
 
     Missing tables are simply absent from the result; validation reports them.
     Raises :class:`DataError` when the path itself cannot be read. ``compact``
     reads the columns of :data:`CATEGORICAL_TEXT` of a CSV folder as
-    categoricals (the same texts, each distinct one held once).
+    categoricals (the same texts, each distinct one held once). ``stop``,
+    asked before each file of a folder, ends the reading early: None is returned.
     """
     path = Path(path) if path is not None else config.PROGRAM_DIR
     if path.is_dir():
-        return _read_csv_folder(path, CATEGORICAL_TEXT if compact else frozenset())
+        return _read_csv_folder(path, CATEGORICAL_TEXT if compact else frozenset(), stop)
     if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
         return _read_workbook(path)
     if not path.exists():
@@ -73,9 +77,13 @@ def read_raw(path: Path | str | None = None, *, compact: bool = False) -> dict[s
     raise DataError(Problem("expected a folder of CSV files or an .xlsx workbook", file=str(path)))
 
 
-def _read_csv_folder(folder: Path, categorical: frozenset[str]) -> dict[str, RawTable]:
+def _read_csv_folder(
+    folder: Path, categorical: frozenset[str], stop: Callable[[], bool] | None = None
+) -> dict[str, RawTable] | None:
     out: dict[str, RawTable] = {}
     for name in TABLE_ORDER:
+        if stop is not None and stop():
+            return None
         file = folder / f"{name}.csv"
         if file.exists():
             out[name] = RawTable(name, read_csv_text(file, categorical), str(file))
@@ -384,6 +392,13 @@ def unchanged_since(path: Path | str | None, stamps: tuple, version: str) -> boo
     taken, before = stamps
     if file_stamps(path)[1] != before:
         return False
-    if all(s[1] is None or taken - max(s[2], s[3]) > RACY_NS for s in before):
+    if settled(stamps):
         return True
     return data_version(path) == version
+
+
+def settled(stamps: tuple) -> bool:
+    """Whether no file was written within :data:`RACY_NS` before ``stamps`` were taken: equal stamps later
+    then mean equal content."""
+    taken, files = stamps
+    return all(s[1] is None or taken - max(s[2], s[3]) > RACY_NS for s in files)

@@ -208,7 +208,6 @@ class _Printers:
 
 
 def _pool(opts: RunOptions, meeting_dir: Path, workers: int, data_version: str, zygotes: list) -> ProcessPoolExecutor:
-    preload()  # before the fork, so that workers share it instead of each loading it
     ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     data = str(Path(opts.data_path or config.PROGRAM_DIR).resolve())
     stderr = str(meeting_dir / "logs" / "kernels.stderr")
@@ -301,7 +300,12 @@ def _run(opts: RunOptions, zygotes: list) -> RunResult:
     from analysis.run.rendering import write_assets
 
     meeting_dir = inside(Path(opts.out_dir), slug(opts.meeting.meeting_id))
-    ds = load_dataset(opts.data_path, columns=PLAN_COLUMNS)
+    # What the workers use (papermill, nbconvert's templates) is loaded before they fork, so that they share
+    # it; in a thread, while the data is read (mostly Arrow's work, outside the GIL).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="preload") as thread:
+        preloading = thread.submit(preload)
+        ds = load_dataset(opts.data_path, columns=PLAN_COLUMNS)
+    preloading.result()
     reports = plan_reports(ds, opts.meeting, opts.notebooks_dir, opts.langs, opts.implementers, opts.data_path)
     version = ds.version
     del ds  # the kernels read their own copy: workers fork from a small parent (at 1M: 790 -> 260 MB)
