@@ -181,3 +181,19 @@ def test_a_damaged_record_of_stamps_is_ignored(mini, monkeypatch):
 def test_stamps_taken_just_after_a_write_are_not_remembered(mini):
     load_dataset(mini)  # the fixture was copied a moment ago: within the racy window
     assert list((DataLayout.of(mini).cache / "datasets").glob(".stamps-*.json")) == []
+
+
+def test_tables_read_from_a_snapshot_can_be_edited_in_place(mini):
+    load_dataset(mini)
+    ds = load_dataset(mini)  # from the snapshot: its files are mapped, not copied
+    obs = ds.observations
+    assert isinstance(obs["note"].dtype, pd.CategoricalDtype)
+    obs.loc[0, "note"] = obs["note"].iloc[-1]
+    obs.loc[0, "value"] = 12345.0
+    obs.loc[0, "country"] = "Somewhere"
+    assert (obs.loc[0, "note"], obs.loc[0, "value"], obs.loc[0, "country"]) == (
+        obs["note"].iloc[-1],
+        12345.0,
+        "Somewhere",
+    )
+    assert load_dataset(mini).observations.loc[0, "country"] != "Somewhere"  # the snapshot is unchanged

@@ -117,8 +117,21 @@ def _read_table(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
     encoded = [i for i, field in enumerate(table.schema) if pa.types.is_dictionary(field.type)]
     frame = table.drop_columns([table.column_names[i] for i in encoded]).to_pandas(types_mapper=text.get)
     for i in encoded:  # categoricals of sorted text, as the loader gives them
-        frame.insert(i, table.column_names[i], categorical_text(table.column(i)))
+        frame.insert(i, table.column_names[i], _categorical(table.column(i)))
     return frame
+
+
+def _categorical(column) -> pd.Categorical:
+    """A stored categorical column: its categories as written (sorted and distinct) and its codes where they lie."""
+    import pyarrow as pa
+
+    chunk = column.chunk(0) if column.num_chunks == 1 else None
+    if chunk is not None and not chunk.indices.null_count:
+        categories = pd.Index(pd.array(chunk.dictionary.cast(pa.large_string()), dtype=TEXT))
+        if categories.is_unique and categories.is_monotonic_increasing:
+            codes = chunk.indices.to_numpy(zero_copy_only=False).copy()  # writable: a frame may be edited in place
+            return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))  # checks each code
+    return categorical_text(column)  # written otherwise: decoded and sorted again
 
 
 def write(where: Path, version: str, tables: dict[str, pd.DataFrame]) -> Path | None:
