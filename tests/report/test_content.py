@@ -389,3 +389,40 @@ def test_dpd_actions_show_a_date_or_say_undated_in_one_column():
     cells = [re.sub("<[^>]+>", "", re.findall(r"<td[^>]*>(.*?)</td>", r)[col]) for r in rows]
     assert cells and all(cells)
     assert rep.t("label.period_undated") in cells and any("2005" in c for c in cells)
+
+
+def test_note_links_read_row_lists_as_the_annex_does():
+    """Arrow's split and trim give the ids the annex lists (``_ids_in``), for every way a list is written."""
+    import pandas as pd
+
+    from analysis.dataset.loading import Dataset
+    from analysis.report.sections.notes import _ids_in, note_links
+
+    rows = [
+        "milestones:IACHR-M1; actions:IACHR-A2",
+        " IACHR-A3 ;; ",
+        "",
+        "observations: OBS-1:part;OBS-2",
+        "  ;x:  ",
+        "CIM-A1",
+    ]
+    ds = Dataset({"data_quality": pd.DataFrame({"rows": pd.array(rows, dtype="string[pyarrow]")})}, Path("."), "v")
+    links = note_links(ds)
+    expected = [(r, i) for i, text in enumerate(rows) for r in _ids_in(text)]
+    assert list(zip(links["row_id"], links["note"].tolist())) == expected
+    assert ("OBS-1:part", 3) in expected and ("", 4) in expected  # only the first "table:" is cut
+
+
+def test_notes_sit_under_the_table_that_shows_their_rows(data, no_meetings):
+    from analysis.report.sections.notes import note_cells, notes_by_row, notes_under
+
+    rep = report(data, no_meetings, implementer=None)
+    dq = rep.ds.data_quality
+    named = {r for text in dq["rows"] for r in text.replace(" ", "").split(";")}
+    row = sorted(r.split(":", 1)[-1] for r in named if r)[0]
+    found = notes_by_row(rep, [row, "no-such-row"])
+    assert list(found) == [row] and all(issue.startswith("DQ-") for issue, _ in found[row])
+    cells = note_cells(rep, [row, "no-such-row"])
+    assert cells[1] == "" and 'href="#note-' in str(cells[0])
+    under = str(notes_under(rep, [row]))
+    assert all(issue in under for issue, _ in found[row]) and 'class="oas-notes"' in under

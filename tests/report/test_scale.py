@@ -17,7 +17,7 @@ from analysis.report import content as rc
 from analysis.report.charts.bars import largest
 from analysis.report.context import MAX_BARS, MAX_CHARTS, MAX_RANKED_ROWS, MAX_TABLE_ROWS, per_dataset
 from analysis.report.sections.milestones import MAX_DRAWN, ROWS_PER_CHART
-from analysis.report.sections.notes import notes_by_row
+from analysis.report.sections.notes import note_links
 
 
 def _synthetic(tmp_path_factory, scale: int):
@@ -168,7 +168,7 @@ def test_per_dataset_lookups_are_built_once(x10):
     first = per_dataset(rep.ds, ("probe",), lambda: calls.append(1) or {"built": True})
     again = per_dataset(rep.ds, ("probe",), lambda: calls.append(1) or {})
     assert first is again and calls == [1]
-    assert notes_by_row(rep.ds, "en") is notes_by_row(rep.ds, "en")  # every table's note column reuses it
+    assert note_links(rep.ds) is note_links(rep.ds)  # every table's note column reuses it
     html = str(rc.actions_section(rep, "carried_out"))
     assert "<table" in html
 
