@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterable
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis import i18n
+from analysis.dataset.checks import arrow
 from analysis.dataset.loading import Dataset
 from analysis.report.context import Report, capped, localized, per_dataset
 from analysis.report.tables import Html, anchor, bullets, escape, html_table, join, paragraph
@@ -27,9 +27,8 @@ def note_links(ds: Dataset) -> pd.DataFrame:
     """
 
     def build():
-        rows = ds.data_quality["rows"]
-        text = pa.array(rows.fillna("").astype(str).to_numpy(dtype=object) if len(rows) else [], pa.large_string())
-        parts = pc.split_pattern(text, ";")
+        text = arrow(ds.data_quality["rows"])
+        parts = pc.split_pattern(pc.fill_null(text, "") if text.null_count else text, ";")
         flat, note = pc.list_flatten(parts), pc.list_parent_indices(parts)
         keep = pc.not_equal(pc.utf8_trim_whitespace(flat), "")
         row_id = pc.utf8_trim_whitespace(pc.replace_substring_regex(flat, "^[^:]*:", "", max_replacements=1))
