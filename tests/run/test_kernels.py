@@ -168,12 +168,12 @@ def test_closing_the_zygotes_ends_them_and_their_kernels(zygote_env):
     stop_kernel(km)
 
 
-def test_a_runs_zygotes_are_started_ahead_and_each_worker_adopts_its_own(zygote_env, tmp_path):
+def test_a_runs_zygote_is_started_ahead_and_each_worker_adopts_a_socket_of_it(zygote_env, tmp_path):
     import multiprocessing
 
     started = kernels.start_zygotes("python3", str(NOTEBOOKS), 2)
     try:
-        assert len(started) == 2 and len({z.proc.pid for z in started}) == 2
+        assert len(started) == 2 and len({z.proc.pid for z in started}) == 1  # one process: imports paid once
         claim = multiprocessing.get_context("fork").Value("i", 0)
         kernels.adopt_zygote(started, claim)  # as the first worker does after the fork
         assert claim.value == 1
@@ -218,3 +218,36 @@ def test_without_pidfd_the_forked_kernel_is_killed_and_kernels_start_plainly(zyg
     finally:
         stop_kernel(km)
         os.environ.pop(kernels.ZYGOTE_ENV, None)
+
+
+def test_two_workers_fork_their_kernels_from_the_runs_one_zygote(zygote_env):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    started = kernels.start_zygotes("python3", str(NOTEBOOKS), 2)
+    claim, out = ctx.Value("i", 0), ctx.Queue()
+
+    def worker():  # as a pool worker: adopt a socket, run a kernel, end (closing only its share)
+        kernels.adopt_zygote(started, claim)
+        km = start_kernel("python3", str(NOTEBOOKS))
+        try:
+            parent = int(Path(f"/proc/{km.provisioner.pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            out.put((parent, evaluate(km, "6 * 7")))
+        finally:
+            stop_kernel(km)
+            kernels.close_zygotes()
+
+    try:
+        workers = [ctx.Process(target=worker) for _ in range(2)]
+        for w in workers:
+            w.start()
+        results = [out.get(timeout=120) for _ in workers]
+        for w in workers:
+            w.join(30)
+        assert results == [(started[0].proc.pid, 42)] * 2
+        assert [w.exitcode for w in workers] == [0, 0]
+        assert started[0].proc.poll() is None  # the workers' ends did not end it: the run does
+    finally:
+        for zygote in started:
+            zygote.close()
+    assert started[0].proc.poll() is not None

@@ -3,9 +3,9 @@
 A plain kernel start (``python -m ipykernel_launcher``) costs about 1.5 s of
 CPU before the report's first line runs: the interpreter, ipykernel, pandas,
 plotly and the report library, then plotly's validators and the locale data
-on first use. In a meeting run that is paid once per report. Instead, each
-worker keeps a *zygote* (:mod:`analysis.run.zygote`) that has paid it once,
-and each kernel is forked from it: still a separate process per report, with
+on first use. In a meeting run that is paid once per report. Instead, the
+run keeps a *zygote* (:mod:`analysis.run.zygote`) that has paid it once, and
+each worker's kernels are forked from it, on the worker's own socket: still a separate process per report, with
 nothing shared but what was loaded before the fork.
 
 :class:`ZygoteProvisioner` is a jupyter_client provisioner that does this for
@@ -90,26 +90,43 @@ class ForkedKernel:
 
 
 class Zygote:
-    """A worker's zygote process and the socket it takes requests on."""
+    """A worker's socket to a zygote process.
 
-    def __init__(self, interpreter: tuple[str, ...], cwd: str, quiet: bool = False):
+    A run starts one zygote for all its workers, with a socket for each
+    (:func:`start_zygotes`): the zygote's imports are paid once per run, and
+    every kernel shares its pages. A worker without one starts its own.
+    """
+
+    def __init__(self, interpreter: tuple[str, ...], cwd: str, quiet: bool = False, sockets: int = 1):
         self.key = (interpreter, cwd)
-        ours, theirs = socket.socketpair()
+        pairs = [socket.socketpair() for _ in range(max(1, sockets))]
         try:
             self.proc = subprocess.Popen(
-                [*interpreter, "-m", "analysis.run.zygote", str(theirs.fileno())],
+                [*interpreter, "-m", "analysis.run.zygote", *(str(theirs.fileno()) for _, theirs in pairs)],
                 cwd=cwd,
                 stdin=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL if quiet else None,  # a run's kernels write to its log (KERNEL_STDERR)
-                pass_fds=(theirs.fileno(),),
+                pass_fds=tuple(theirs.fileno() for _, theirs in pairs),
                 preexec_fn=die_with_parent,
             )
         finally:
-            theirs.close()
+            for _, theirs in pairs:
+                theirs.close()
+        self.shared = False  # True in a worker that adopted one of a run's sockets: the zygote is not its to end
+        self._connect(pairs[0][0])
+        self.others = [self._sibling(ours) for ours, _ in pairs[1:]]  # the same zygote's other sockets
+
+    def _connect(self, ours: socket.socket) -> None:
         ours.settimeout(ZYGOTE_TIMEOUT_S)
         self.channel = ours
         self.answers = ours.makefile("rb")
         self.ready = False
+
+    def _sibling(self, ours: socket.socket) -> Zygote:
+        other = object.__new__(Zygote)
+        other.key, other.proc, other.shared, other.others = self.key, self.proc, False, []
+        other._connect(ours)
+        return other
 
     def _read(self) -> dict:
         try:
@@ -136,16 +153,18 @@ class Zygote:
         return int(answer["pid"])
 
     def release(self) -> None:
-        """Close this process's copy of the socket (a worker's copy of another worker's zygote)."""
+        """Close this process's copy of the socket (a worker's copy of another worker's socket)."""
         self.answers.close()
         self.channel.close()
 
     def close(self) -> None:
+        """Close the socket and end the zygote, with its kernels; a worker's share of a run's zygote is only
+        closed (the run ends the zygote)."""
         try:
-            self.answers.close()
-            self.channel.close()  # the zygote's loop ends on EOF
-            self.proc.kill()
-            self.proc.wait(timeout=10)
+            self.release()
+            if not self.shared:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
         except (OSError, subprocess.TimeoutExpired):
             pass
 
@@ -182,10 +201,11 @@ def split_kernel_command(cmd: list[str]) -> tuple[tuple[str, ...], list[str]] | 
 
 
 def start_zygotes(kernel_name: str, cwd: str, count: int) -> list[Zygote]:
-    """Start ``count`` zygotes now, one per worker to come (none if kernels start the plain way).
+    """Start a zygote now with a socket for each of ``count`` workers to come (none if kernels start the
+    plain way).
 
-    A run starts them before it reads and plans, so that their imports use
-    the CPU the parent leaves idle; each worker then adopts one.
+    A run starts it before it reads and plans, so that its imports use the
+    CPU the parent leaves idle; each worker then adopts one socket.
     """
     if not zygotes_enabled() or count < 1:
         return []
@@ -195,11 +215,15 @@ def start_zygotes(kernel_name: str, cwd: str, count: int) -> list[Zygote]:
         split = split_kernel_command(KernelSpecManager().get_kernel_spec(kernel_name).argv)
     except Exception:  # noqa: BLE001 - an unknown kernel fails later, with jupyter_client's own message
         return []
-    return [] if split is None else [Zygote(split[0], cwd, quiet=True) for _ in range(count)]
+    if split is None:
+        return []
+    first = Zygote(split[0], cwd, quiet=True, sockets=count)
+    return [first, *first.others]
 
 
 def adopt_zygote(zygotes: list[Zygote], claim) -> None:
-    """In a worker: take the next unclaimed zygote of the run (``claim``: a shared counter); release the rest."""
+    """In a worker: take the next unclaimed socket of the run's zygote (``claim``: a shared counter); release
+    this process's copies of the others."""
     if not zygotes:
         return
     with claim.get_lock():
@@ -207,6 +231,7 @@ def adopt_zygote(zygotes: list[Zygote], claim) -> None:
         claim.value += 1
     for i, zygote in enumerate(zygotes):
         if i == index:
+            zygote.shared = True
             _ZYGOTES[zygote.key] = zygote
         else:
             zygote.release()
@@ -218,7 +243,7 @@ def close_zygotes() -> None:
 
 
 class ZygoteProvisioner(LocalProvisioner):
-    """Launch the standard Python kernel by forking the worker's zygote; anything else the plain way."""
+    """Launch the standard Python kernel by forking the worker's zygote (the run's, or its own); anything else the plain way."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs):
         cwd = str(kwargs.get("cwd") or os.getcwd())

@@ -211,7 +211,7 @@ def _pool(opts: RunOptions, meeting_dir: Path, workers: int, data_version: str, 
     ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     data = str(Path(opts.data_path or config.PROGRAM_DIR).resolve())
     stderr = str(meeting_dir / "logs" / "kernels.stderr")
-    # Forked workers inherit the zygotes (process handles and sockets); each claims one.
+    # Forked workers inherit the zygote's sockets (and its process handle); each claims one.
     shared = (zygotes, ctx.Value("i", 0)) if zygotes and ctx.get_start_method() == "fork" else None
     return ProcessPoolExecutor(
         max_workers=workers,
@@ -283,7 +283,7 @@ def run_meeting(opts: RunOptions) -> RunResult:
     """
     check_options(opts)
     opts = _normalise(opts)
-    # Kernel zygotes import and warm up on the CPU this process leaves idle while it reads and plans.
+    # The kernel zygote imports and warms up on the CPU this process leaves while it reads and plans.
     zygotes = start_zygotes(opts.kernel_name, str(opts.notebooks_dir), opts.jobs or os.cpu_count() or 1)
     try:
         return _run(opts, zygotes)

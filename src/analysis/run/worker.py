@@ -1,11 +1,12 @@
 """The worker side of a meeting run: execute one notebook and render its page.
 
 Workers are processes of a pool started by the runner. Each report gets a
-fresh kernel (:mod:`analysis.run.kernels`: forked from the worker's
+fresh kernel (:mod:`analysis.run.kernels`: forked from the run's
 preloaded zygote), started one report ahead so its start-up overlaps the
 previous report. Workers and kernels die with the runner: on Linux each asks the
-kernel for SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``): a
-worker's zygote dies with it, and each kernel with its zygote (or its worker,
+kernel for SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``): the
+run's zygote dies with the runner (one a worker started for itself, with
+the worker), and each kernel with its zygote (or its worker,
 when started the plain way), which it also watches (``JPY_PARENT_PID``,
 ipykernel's poller).
 """

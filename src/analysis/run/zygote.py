@@ -1,17 +1,20 @@
 """The kernel zygote: one preloaded interpreter that forks each report's kernel.
 
-Started by a worker as ``python -m analysis.run.zygote FD`` (see
-:mod:`analysis.run.kernels`), it imports what every report kernel imports
+Started as ``python -m analysis.run.zygote FD [FD...]`` (see
+:mod:`analysis.run.kernels`): by a meeting run, with one socket per worker
+(every worker of the run forks its kernels from the one zygote, so that the
+imports are paid once per run), or by a worker for itself. It imports what every report kernel imports
 (ipykernel, pandas, plotly, the report library) and warms it up
 (:func:`analysis.report.warmup.warm_up`), once. Then, for each request on the
-socket ``FD`` (one JSON line: the kernel's arguments, environment and working
-folder), it forks. The child becomes a fresh ipykernel process, as
+sockets (one JSON line: the kernel's arguments, environment and working
+folder), it forks and answers on the socket the request came on. The child becomes a fresh ipykernel process, as
 ``python -m ipykernel_launcher ARGS`` would, only without paying about 1.5 s of
 CPU for the interpreter, the imports and the first chart. Each report still
 gets its own kernel process with its own memory: nothing one report does is
 seen by the next.
 
-Lifetime: the zygote dies with its worker and each kernel with its zygote
+Lifetime: the zygote dies with the process that started it (the run, or the
+worker) and each kernel with its zygote
 (``PR_SET_PDEATHSIG``); a kernel also watches the zygote through ipykernel's
 parent poller (``JPY_PARENT_PID``). The zygote waits for each kernel as it ends
 (SIGCHLD), so none stays a zombie and its CPU time is counted with the
@@ -63,11 +66,12 @@ def preload() -> None:
             pass
 
 
-def _kernel(request: dict, channel: socket.socket, zygote_cwd: str) -> None:
+def _kernel(request: dict, channels: list[socket.socket], zygote_cwd: str) -> None:
     """In the forked child: become an ipykernel process. Never returns."""
     code = 1
     try:
-        os.close(channel.detach())  # the kernel does not hold the zygote's end of the socket
+        for channel in channels:
+            os.close(channel.detach())  # the kernel holds none of the zygote's sockets
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel waits for its own subprocesses
         zygote = os.getppid()
         from analysis.run.lifetime import die_with_parent
@@ -112,25 +116,43 @@ def _kernel(request: dict, channel: socket.socket, zygote_cwd: str) -> None:
         os._exit(code)
 
 
-def serve(channel: socket.socket) -> None:
-    """Answer fork requests until the worker closes the socket."""
+def serve(channels: list[socket.socket]) -> None:
+    """Answer fork requests, on each socket, until every socket is closed by its worker."""
+    import selectors
+
     cwd = os.getcwd()
-    requests = channel.makefile("rb")  # buffered: a request (a few kB of environment) in one or two reads
-
-    def reply(message: dict) -> None:
-        channel.sendall(json.dumps(message).encode() + b"\n")
-
-    reply({"ready": True, "pid": os.getpid()})
-    for line in requests:
+    watch = selectors.DefaultSelector()
+    for channel in channels:
         try:
-            request = json.loads(line)
-            pid = os.fork()
-        except (ValueError, OSError) as exc:
-            reply({"error": f"{type(exc).__name__}: {exc}"})
+            channel.sendall(json.dumps({"ready": True, "pid": os.getpid()}).encode() + b"\n")
+        except OSError:  # nobody holds that socket any more (a run with fewer workers than sockets)
             continue
-        if pid == 0:
-            _kernel(request, channel, cwd)
-        reply({"pid": pid})
+        # Buffered: a request (a few kB of environment) in one or two reads. A worker sends its next
+        # request only after the answer to the last, so no second line waits in a buffer unseen.
+        watch.register(channel, selectors.EVENT_READ, channel.makefile("rb"))
+    while watch.get_map():
+        for key, _ in watch.select():
+            line = key.data.readline()
+            if not line:  # that worker is done
+                watch.unregister(key.fileobj)
+                continue
+            answer = _fork(line, channels, cwd, watch)
+            try:
+                key.fileobj.sendall(json.dumps(answer).encode() + b"\n")
+            except OSError:  # the worker went away between its request and our answer
+                watch.unregister(key.fileobj)
+
+
+def _fork(line: bytes, channels: list[socket.socket], cwd: str, watch) -> dict:
+    try:
+        request = json.loads(line)
+        pid = os.fork()
+    except (ValueError, OSError) as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    if pid == 0:
+        watch.close()  # the child's copy of the selector (its epoll descriptor)
+        _kernel(request, channels, cwd)
+    return {"pid": pid}
 
 
 def _reap(*_) -> None:
@@ -148,7 +170,7 @@ def main(argv: list[str]) -> int:
     from analysis.run.lifetime import die_with_parent
 
     die_with_parent()
-    channel = socket.socket(fileno=int(argv[0]))
+    channels = [socket.socket(fileno=int(fd)) for fd in argv]
     if sys.path and sys.path[0] == os.getcwd():
         del sys.path[0]  # imports resolve as in a kernel started by ipykernel_launcher
     signal.signal(signal.SIGCHLD, _reap)  # kernels never stay zombies; their CPU time counts as ours
@@ -157,7 +179,7 @@ def main(argv: list[str]) -> int:
     # neither walks nor writes to those pages (each write would copy a page the zygote shares).
     gc.collect()
     gc.freeze()
-    serve(channel)
+    serve(channels)
     return 0
 
 
