@@ -1,14 +1,25 @@
-"""Shared fixtures: a small valid dataset copied to a temp folder per test."""
+"""Shared fixtures: a small valid dataset copied to a temp folder per test; a real JupyterLab and Chromium."""
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from analysis import config
+from analysis.run.pdf import find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -77,3 +88,114 @@ def kernel_evaluate(km, expression: str, code: str = ""):
         return ast.literal_eval(result["data"]["text/plain"])
     finally:
         kc.stop_channels()
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A running JupyterLab: its address, its token and the folder it serves."""
+
+    base: str
+    token: str
+    root: Path
+
+    def api(self, path: str, method: str = "GET", body: dict | None = None) -> dict:
+        """Call the server's REST API (``path`` like ``/api/status``) with the token; the JSON reply."""
+        req = urllib.request.Request(
+            f"{self.base}{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return json.loads(resp.read() or b"{}")
+
+    def url(self, notebook: str) -> str:
+        """The Lab page with ``notebook`` (relative to the root) open, in a workspace of its own."""
+        return f"{self.base}/lab/workspaces/{Path(notebook).stem}/tree/{notebook}?token={self.token}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _lab_state(folder: Path) -> dict[str, str]:
+    """Workspaces, settings and temp files of a test Lab in ``folder``; returns the server's environment.
+
+    Lab's news notification is off (it would cover part of the page), and the kernel's temp files
+    (``copy_tables`` in explore.ipynb) land in ``folder``, cleaned up with pytest's other temp folders.
+    """
+    notification = folder / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True)
+    notification.write_text(json.dumps({"fetchNews": "false"}))
+    (folder / "tmp").mkdir()
+    return {**os.environ, "TMPDIR": str(folder / "tmp")}
+
+
+@pytest.fixture(scope="session")
+def jupyter_lab(tmp_path_factory) -> Iterator[Lab]:
+    """JupyterLab as ``make lab`` starts it (token, loopback, the project's ``jupyter_server_config.py``).
+
+    One server for the session over an empty temp folder: a test copies its notebooks into ``Lab.root``.
+    Workspaces and settings live in a temp folder too, so no test's open tabs reach another's page.
+    """
+    root, state = tmp_path_factory.mktemp("lab"), tmp_path_factory.mktemp("lab-state")
+    env = _lab_state(state)
+    port, token = _free_port(), secrets.token_hex(16)
+    cmd = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
+        f"--config={config.PROJ_ROOT / 'jupyter_server_config.py'}",
+        f"--LabApp.workspaces_dir={state / 'workspaces'}", f"--LabApp.user_settings_dir={state / 'settings'}",
+        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]  # fmt: skip
+    log_path = state / "lab.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=root, env=env)
+        lab = Lab(f"http://127.0.0.1:{port}", token, root)
+        try:
+            for _ in range(240):
+                try:
+                    lab.api("/api/status")
+                    break
+                except OSError:
+                    if proc.poll() is not None:
+                        raise AssertionError(log_path.read_text()) from None
+                    time.sleep(0.5)
+            else:
+                raise AssertionError(f"JupyterLab did not answer in 120 s:\n{log_path.read_text()}")
+            yield lab
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextmanager
+def chromium_page():
+    """A page in a headless Chromium (playwright) the size of an analyst's screen; the browser closes after.
+
+    Skips the test when there is no Chromium (``make system-deps`` installs it).
+    """
+    from playwright.sync_api import sync_playwright
+
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("Chromium not installed (make system-deps)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        try:
+            yield browser.new_page(viewport={"width": 1400, "height": 1000})
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def lab_page():
+    """A fresh :func:`chromium_page` for one test."""
+    with chromium_page() as page:
+        yield page
