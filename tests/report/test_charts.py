@@ -210,3 +210,23 @@ def test_long_horizontal_bar_labels_take_two_short_lines_and_the_caption_keeps_t
     assert labels[0] == "Departamento de<br>Educación, Cultura,…"
     assert all(len(line) <= charts.bars.LABEL_LINE for t in labels for line in t.split("<br>"))
     assert name in fig.layout.meta["summary"]
+
+
+def test_timeline_rows_keep_their_height_however_many_rows_the_legend_takes():
+    # Every status in the legend takes several rows (names of two lines in es, fr, pt): the figure grows
+    # by them, the plot does not shrink, so the row labels keep their spacing (they overlapped in print).
+    from analysis.i18n.catalogue import LANGUAGES
+
+    one = _milestones().assign(status="in_progress")
+    every = _milestones().assign(status=["met", "missed", "past_unreported", "in_progress", "not_yet_due", "missed"])
+    every.loc[2, "disputed"] = True
+    rows = len(charts.order_milestones(one))
+    for lang in LANGUAGES:
+        short, long = charts.timeline_chart(one, lang), charts.timeline_chart(every, lang)
+        assert long.layout.margin.t > short.layout.margin.t + 22, lang  # the legend takes more rows
+        plots = [f.layout.height - f.layout.margin.t - f.layout.margin.b for f in (short, long)]
+        assert plots[0] == plots[1] >= charts.timeline.ROW_PX * rows, lang
+        # The print fit never shortens a chart below the height at which its rows stay apart.
+        least = long.layout.meta["min_height"]
+        assert least - long.layout.margin.t - long.layout.margin.b >= charts.timeline.LEGIBLE_ROW_PX * rows
+        assert least <= long.layout.height

@@ -23,9 +23,11 @@ SHORT_TABLE_ROWS = 15  # a table up to this many rows is kept on one printed pag
 SHORT_TABLE_CHARS = (
     1200  # ... and this much text: 12 rows of long descriptions fill a page and left the one before blank
 )
-# A chart taller than this (CSS px; an A4 page holds about 950) is not pulled onto the next page
-# with its heading: that left the page before it more than half empty. The heading keeps its lines.
-TALL_CHART_PX = 480
+# A chart taller than this (CSS px; an A4 page holds about 980, so about a third) is not pulled onto
+# the next page with its heading and lead-in: with them and its caption it is over half a page, and a
+# section start that did not fit left the page before it more than half empty (a 410-px timeline under
+# the coverage chart: 61 %). The heading keeps its lines, which fill that page; the chart keeps its caption.
+TALL_CHART_PX = 300
 LONG_TEXT_CHARS = 800  # about a third of a page: kept whole under its heading it could leave a gap
 CHART_HEIGHT = re.compile(r'"height":\s*(\d+)')
 HEADINGS = ["h2", "h3", "h4"]

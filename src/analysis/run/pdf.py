@@ -80,7 +80,8 @@ class DocumentInfo:
 A4_CONTENT_HEIGHT_PX = round((11.69 - 0.75 - 0.7) * 96)
 # A heading block (heading, note, chart: see rendering) taller than a page cannot be kept
 # together: its chart is redrawn shorter to fit, down to 75 % of its height (text keeps
-# its size); beyond that the block is allowed to break.
+# its size) and never below the height the chart says it stays legible at (``layout.meta.min_height``:
+# a timeline's row labels would overlap); beyond that the block is allowed to break.
 FIT_BLOCKS = """(async () => {
   const page = %d; let fitted = 0;
   for (const block of document.querySelectorAll('.oas-keep')) {
@@ -89,7 +90,8 @@ FIT_BLOCKS = """(async () => {
     const chart = block.querySelector('.js-plotly-plot');
     const own = chart ? chart.getBoundingClientRect().height : 0;
     const wanted = Math.floor(page - (height - own) - 12);
-    if (own && wanted >= 0.75 * own && window.Plotly) {
+    const least = Math.max(0.75 * own, ((chart && chart.layout && chart.layout.meta) || {}).min_height || 0);
+    if (own && wanted >= least && window.Plotly) {
       // plotly's HTML wraps each chart in a div of fixed height: shorten both.
       if (chart.parentElement.style.height) chart.parentElement.style.height = wanted + 'px';
       await Plotly.relayout(chart, {height: wanted});
@@ -292,14 +294,18 @@ class Browser:
         self.wait_event("Page.loadEventFired", session)
         return session
 
-    def charts_drawn(self, session: str, wait_ms: int = 20000) -> dict:
-        """How many ``.oas-chart`` there are and how many hold a drawn SVG."""
+    def evaluate(self, expression: str, session: str | None = None):
+        """The value of a JavaScript ``expression`` (a promise is awaited) in the tab, as JSON."""
         result = self.call(
             "Runtime.evaluate",
-            {"expression": CHARTS_DRAWN % wait_ms, "awaitPromise": True, "returnByValue": True},
-            session=session,
+            {"expression": expression, "awaitPromise": True, "returnByValue": True},
+            session=session or self._page(),
         )
-        return result.get("result", {}).get("value", {})
+        return result.get("result", {}).get("value")
+
+    def charts_drawn(self, session: str, wait_ms: int = 20000) -> dict:
+        """How many ``.oas-chart`` there are and how many hold a drawn SVG."""
+        return self.evaluate(CHARTS_DRAWN % wait_ms, session) or {}
 
     def print_pdf(
         self, html_path: Path | str, pdf_path: Path | str, info: DocumentInfo | None = None, wait_ms: int = 20000
@@ -317,10 +323,7 @@ class Browser:
             raise BrowserError(
                 f"only {charts.get('drawn')} of {charts.get('charts')} charts were drawn in {Path(html_path).name}"
             )
-        expression = FIT_BLOCKS % A4_CONTENT_HEIGHT_PX
-        self.call(
-            "Runtime.evaluate", {"expression": expression, "awaitPromise": True, "returnByValue": True}, session=session
-        )
+        self.evaluate(FIT_BLOCKS % A4_CONTENT_HEIGHT_PX, session)
         result = self.call("Page.printToPDF", print_options(info), session=session)
         data = base64.b64decode(result["data"])
         atomic_write_bytes(pdf_path, with_metadata(data, info) if info is not None else data)

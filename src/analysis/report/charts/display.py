@@ -36,13 +36,27 @@ def esc(value) -> str:
 
 
 def layout(
-    fig: go.Figure, title: str, x_title: str = "", y_title: str = "", height: int = 420, lang: str = "en"
+    fig: go.Figure,
+    title: str,
+    x_title: str = "",
+    y_title: str = "",
+    height: int = 420,
+    lang: str = "en",
+    *,
+    plot_height: int | None = None,
+    bottom: int = 60,
 ) -> go.Figure:
-    """Title, axes, size, font; the legend goes above the plot (never over an axis title); the locale is noted."""
+    """Title, axes, size, font; the legend goes above the plot (never over an axis title); the locale is noted.
+
+    With ``plot_height`` the figure is that plus the margins (``height`` is then ignored): a title on two
+    lines or a legend of several rows (longer in Spanish, French, Portuguese) makes the figure taller
+    instead of squeezing the plot, so rows that need their room (a timeline's labels) keep it.
+    """
     # At most two short lines that fit an A4 column and a 390-px phone (plotly never wraps a title and
     # clips it in print); the full title is the figure's accessible name and starts its caption.
     lines = title_lines(title)
-    names = [str(t.name) for t in fig.data if t.showlegend is not False and t.name]
+    top = top_margin(fig, title)
+    height = top + plot_height + bottom if plot_height is not None else height
     fig.update_layout(
         title={
             "text": "<br>".join(esc(line) for line in lines),
@@ -60,7 +74,7 @@ def layout(
         height=height,
         template="plotly_white",
         # Room above the plot for the title and for the legend as it wraps on a phone: they never overlap.
-        margin={"l": 60, "r": 30, "t": 24 + 20 * len(lines) + 22 * legend_rows(names), "b": 60},
+        margin={"l": 60, "r": 30, "t": top, "b": bottom},
         font={"family": "DejaVu Sans, Helvetica, Arial, sans-serif", "size": 12},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
         separators=i18n.plotly_locale(lang)["format"]["decimal"] + i18n.plotly_locale(lang)["format"]["thousands"],
@@ -80,6 +94,12 @@ def title_lines(title: str) -> list[str]:
     if len(lines) > 2:
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), TITLE_CHARS, placeholder="…")]
     return lines
+
+
+def top_margin(fig: go.Figure, title: str) -> int:
+    """Room above the plot (px) for the title's lines and the legend's rows as it wraps on a phone."""
+    names = [str(t.name) for t in fig.data if t.showlegend is not False and t.name]
+    return 24 + 20 * len(title_lines(title)) + 22 * legend_rows(names)
 
 
 def legend_rows(names: list[str]) -> int:

@@ -38,6 +38,11 @@ OPEN_SPAN_DAYS = 120  # how far back a "by X" whisker reaches
 LABEL_WIDTH = 30  # characters of a row label line (two lines at most: the id, then the short text)
 HOVER_WIDTH = 48  # characters per hover line
 LEGEND_WIDTH = 30  # characters of a legend line (a 390-px phone has about 330 px for one item)
+ROW_PX = 27  # height of a row of the plot: its label is two lines of 10-px text
+ROW_PAD = 16  # plot height beyond the rows
+BOTTOM_PX = 68  # the date axis under the plot (plotly's automargin takes this much whatever the margin says)
+MIN_PLOT_PX = 130  # a short timeline still has room for its date axis and the as-of label written upwards
+LEGIBLE_ROW_PX = 26  # the least a row may get (print fit): its label (24 px drawn) and a gap
 
 
 def short_label(text: str, width: int = LABEL_WIDTH) -> str:
@@ -252,15 +257,24 @@ def timeline_chart(
     if as_of_d:
         _as_of(shapes, notes, as_of_d, far, lo, hi, lang)
     fig.update_layout(shapes=shapes, annotations=notes)
-    height = max(240, 150 + 27 * len(rows))  # 31 rows still fit one A4 page
-    layout(fig, title or i18n.t("chart.timeline.title", lang), "", "", height=height, lang=lang)
+    _size(fig, len(rows), title or i18n.t("chart.timeline.title", lang), lang)
     pad = pd.Timedelta(days=max(20, (hi - lo).days * 0.03))
     fig.update_xaxes(type="date", range=[lo - pad, hi + pad])
     _row_axis(fig, rows, labels)
-    fig.update_layout(hoverlabel={"align": "left"}, margin={"b": 50})
+    fig.update_layout(hoverlabel={"align": "left"})
     counts = rows["status"].value_counts()
     summary = "; ".join(f"{status_name(s, lang)}: {int(counts[s])}" for s in present)
     return describe(fig, f"{title or i18n.t('chart.timeline.title', lang)}: {len(rows)}. {summary}.")
+
+
+def _size(fig: go.Figure, rows: int, title: str, lang: str) -> None:
+    """Title, legend and height: the plot's height is counted per row, under whatever room the title and
+    the legend take, so a legend of two-line names (Spanish, French, Portuguese) never squeezes the
+    rows' labels together; ``meta.min_height`` is the least the print fit may shorten it to."""
+    plot = max(ROW_PX * rows + ROW_PAD, MIN_PLOT_PX)
+    layout(fig, title, "", "", lang=lang, plot_height=plot, bottom=BOTTOM_PX)
+    legible = int(fig.layout.height) - plot + max(LEGIBLE_ROW_PX * rows, MIN_PLOT_PX)
+    fig.update_layout(meta={**dict(fig.layout.meta), "min_height": legible})
 
 
 def _points(rows: pd.DataFrame, labels, hi: dt.date, shapes: list, notes: list, lang: str, names: dict) -> dict:
