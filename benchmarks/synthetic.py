@@ -35,8 +35,9 @@ import pandas as pd
 from analysis import config
 from analysis.dataset.crossrefs import NOT_FREE_TEXT, ROW_ID
 from analysis.dataset.periods import PeriodError, parse_period
-from analysis.dataset.raw import data_version, read_raw
+from analysis.dataset.raw import read_raw
 from analysis.dataset.schema import TABLE_ORDER, TABLES
+from analysis.dataset.version import data_version
 
 OUT = config.BENCHMARKS_DIR / "results"
 LABEL = "SYNTHETIC"

@@ -117,9 +117,9 @@ def _settled(monkeypatch) -> list:
     """Stamps count as settled 50 ms after a write (instead of 2 s); returns the list of paths hashed from now."""
     import time
 
-    from analysis.dataset import loading, raw
+    from analysis.dataset import loading, version
 
-    monkeypatch.setattr(raw, "RACY_NS", 50_000_000)
+    monkeypatch.setattr(version, "RACY_NS", 50_000_000)
     time.sleep(0.1)
     hashed: list = []
     real = loading.data_version

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis.dataset.loading import load_dataset
-from analysis.dataset.raw import data_version, read_raw
+from analysis.dataset.raw import read_raw
+from analysis.dataset.version import data_version
 from analysis.errors import DataError
 
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import copy_excel_fixture
 
 from analysis.dataset.loading import load_dataset
-from analysis.dataset.raw import data_version
+from analysis.dataset.version import data_version
 from analysis.measures.changes import CHANGE_KEYS, changes_between
 from analysis.store.snapshots import changes_for_meeting, save_snapshot
 

@@ -1,7 +1,7 @@
 """Typed snapshots of validated datasets, so the same data is read and validated once.
 
 A snapshot is a folder of Arrow IPC files (one per table, uncompressed) named by the data
-version (a SHA-256 over the table files, see :func:`analysis.dataset.raw.data_version`)
+version (a SHA-256 over the table files, see :func:`analysis.dataset.version.data_version`)
 and by a fingerprint of the code that reads, validates and types the data
 (this sub-package's source files and the pandas and pyarrow versions). A change
 of any byte of the data, or of that code, gives another name: a snapshot of
@@ -24,7 +24,7 @@ The cache also remembers, per data folder, the files' stamps (size,
 modification and change times, inode) with the version they were hashed to,
 as git's index does: while the stamps stay the same the version is known
 without hashing (at 1M observations, 0.8 s per load). Stamps taken within
-two seconds of a write are never trusted (:func:`analysis.dataset.raw.settled`).
+two seconds of a write are never trusted (:func:`analysis.dataset.version.settled`).
 
 A meeting run hashes the data once and gives its report kernels the version
 (:data:`RUN_VERSION`, set in the run's worker processes only), so a kernel
@@ -47,8 +47,9 @@ import pandas as pd
 
 from analysis.config import DataLayout
 from analysis.dataset.categories import categorical_text
-from analysis.dataset.raw import TEXT, settled
+from analysis.dataset.raw import TEXT
 from analysis.dataset.schema import TABLE_ORDER
+from analysis.dataset.version import settled
 
 SUFFIX = ".arrow"  # Arrow IPC file format (Feather v2), uncompressed so that it can be mapped
 KEEP = 4  # snapshots kept per data folder: the current data and a few recent versions

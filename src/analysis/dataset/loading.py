@@ -29,9 +29,10 @@ from analysis import config
 from analysis.dataset import cache
 from analysis.dataset.categories import CATEGORICAL_TEXT, categorical_text, is_categorical, texts_repeat
 from analysis.dataset.checks import arrow, numbers, stripped_columns, text
-from analysis.dataset.raw import TEXT, RawTable, data_version, file_stamps, read_raw, settled, unchanged_since
+from analysis.dataset.raw import TEXT, RawTable, read_raw
 from analysis.dataset.schema import TABLE_ORDER, TABLES
 from analysis.dataset.validation import validate_raw
+from analysis.dataset.version import data_version, file_stamps, settled, unchanged_since
 from analysis.errors import DataError
 
 

@@ -35,7 +35,7 @@ def save_snapshot(meeting_id: str, source: Path | str | None = None, root: Path 
     The data version and the time are recorded in ``snapshot.json``, written
     last, so a snapshot without it is incomplete and is ignored.
     """
-    from analysis.dataset.raw import data_version
+    from analysis.dataset.version import data_version
 
     source = Path(source) if source is not None else config.PROGRAM_DIR
     root = Path(root) if root is not None else snapshot_root(source)
