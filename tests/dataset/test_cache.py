@@ -197,3 +197,17 @@ def test_tables_read_from_a_snapshot_can_be_edited_in_place(mini):
         "Somewhere",
     )
     assert load_dataset(mini).observations.loc[0, "country"] != "Somewhere"  # the snapshot is unchanged
+
+
+def test_has_snapshot_says_whether_a_load_would_read_one_without_hashing(mini, monkeypatch):
+    from analysis.dataset.loading import has_snapshot
+
+    hashed = _settled(monkeypatch)
+    assert not has_snapshot(mini)
+    load_dataset(mini)
+    assert has_snapshot(mini) and len(hashed) == 1  # asked by the stamps, not by hashing
+    file = mini / "actions.csv"
+    file.write_text(file.read_text(encoding="utf-8").replace("completed", "cancelled", 1), encoding="utf-8")
+    assert not has_snapshot(mini) and len(hashed) == 1
+    monkeypatch.setenv("ANALYSIS_DATASET_CACHE", "0")
+    assert not has_snapshot(mini)

@@ -179,6 +179,16 @@ def load_dataset(
     return Dataset(tables, path, version)
 
 
+def has_snapshot(path: Path | str | None = None) -> bool:
+    """Whether :func:`load_dataset` of ``path`` would now read a stored snapshot, without hashing the files."""
+    path = Path(path) if path is not None else config.PROGRAM_DIR
+    where = cache.folder(path) if path.exists() else None
+    if where is None:
+        return False
+    version = cache.run_version(path) or cache.known_version(where, path, file_stamps(path))
+    return version is not None and cache.has(where, version)
+
+
 def _load(path: Path, where: Path | None, versioning, validate: bool, columns) -> tuple[dict, bool]:
     """``(tables, read from the files)``: the snapshot's tables (only ``columns``) when one of the version
     ``versioning`` gives is stored, else every table read from the files, validated and typed. Reading the

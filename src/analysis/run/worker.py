@@ -28,6 +28,7 @@ from analysis.store.atomic import atomic_write_text
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
+_PRELOADED: list[bool] = []  # [True] once this process has preloaded
 _WARM: dict[tuple[str, str], object] = {}  # per worker: a kernel started ahead for the next report
 
 
@@ -78,6 +79,8 @@ def worker_init(
 
 def preload() -> None:
     """Load what every worker needs (papermill, nbconvert's compiled templates) once, before the fork."""
+    if _PRELOADED:
+        return
     skip_slow_jsonschema_formats()
     import jupyter_client.manager  # noqa: F401
     import nbconvert  # noqa: F401
@@ -89,6 +92,7 @@ def preload() -> None:
 
     render_body(new_notebook())  # compiles the templates once
     nbformat.validate(new_notebook())
+    _PRELOADED.append(True)
 
 
 def _execute(job: dict, tmp: Path) -> tuple[object, dict, str | None]:
