@@ -14,6 +14,7 @@ ipykernel's poller).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import sys
@@ -28,7 +29,6 @@ from analysis.store.atomic import atomic_write_text
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
-_PRELOADED: list[bool] = []  # [True] once this process has preloaded
 _WARM: dict[tuple[str, str], object] = {}  # per worker: a kernel started ahead for the next report
 
 
@@ -77,10 +77,9 @@ def worker_init(
     _WARM[(kernel_name, cwd)] = start_kernel(kernel_name, cwd)
 
 
+@functools.cache
 def preload() -> None:
     """Load what every worker needs (papermill, nbconvert's compiled templates) once, before the fork."""
-    if _PRELOADED:
-        return
     skip_slow_jsonschema_formats()
     import jupyter_client.manager  # noqa: F401
     import nbconvert  # noqa: F401
@@ -92,7 +91,6 @@ def preload() -> None:
 
     render_body(new_notebook())  # compiles the templates once
     nbformat.validate(new_notebook())
-    _PRELOADED.append(True)
 
 
 def _execute(job: dict, tmp: Path) -> tuple[object, dict, str | None]:
